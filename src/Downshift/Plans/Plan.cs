@@ -1,0 +1,91 @@
+using Downshift.Steps;
+
+namespace Downshift.Plans;
+
+/// <summary>A validated, immutable downgrade plan (P1, E3, E4).</summary>
+public sealed record Plan
+{
+    public required string Name { get; init; }
+    public required PlanReason Reason { get; init; }
+    public required PlanScope Scope { get; init; }
+    public required string FromVersion { get; init; }
+    public required string ToVersion { get; init; }
+    public required IReadOnlyList<string> Hosts { get; init; }
+    public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
+    public required IReadOnlyList<PlanPhase> Phases { get; init; }
+
+    /// <summary>Path of the plan file it was loaded from (directory anchors relative sources).</summary>
+    public required string SourcePath { get; init; }
+
+    /// <summary>SHA-256 of the plan text (lower-case hex); binds journal records and rehearsals to the exact plan.</summary>
+    public required string ContentHash { get; init; }
+
+    public IEnumerable<PlanStep> Steps => Phases.SelectMany(p => p.Steps);
+}
+
+public enum ReasonKind
+{
+    Compatibility,
+    Bug,
+    Performance,
+    Other,
+}
+
+public sealed record PlanReason(ReasonKind Kind, string Detail);
+
+public enum ScopeKind
+{
+    System,
+    Modules,
+}
+
+public sealed record PlanScope(ScopeKind Kind, IReadOnlyList<string> Items);
+
+public sealed record PlanPhase(string Name, IReadOnlyList<PlanStep> Steps);
+
+/// <summary>
+/// One step of a phase. <see cref="Options"/> is the kind's own options record; the common keys
+/// (check, undo, timeout, retries) live here.
+/// </summary>
+public sealed record PlanStep
+{
+    public required string Id { get; init; }
+    public required string Kind { get; init; }
+    public required string Phase { get; init; }
+
+    /// <summary>Position in the whole plan, 0-based, across phases.</summary>
+    public required int Index { get; init; }
+
+    public string? Description { get; init; }
+    public required StepOptions Options { get; init; }
+
+    /// <summary>A shell command on the host: exit 0 means the step already took effect.</summary>
+    public string? Check { get; init; }
+
+    public required UndoSpec Undo { get; init; }
+    public TimeSpan Timeout { get; init; } = PlanDefaults.StepTimeout;
+    public int Retries { get; init; } = PlanDefaults.Retries;
+    public TimeSpan RetryDelay { get; init; } = PlanDefaults.RetryDelay;
+    public SourceLocation Location { get; init; } = SourceLocation.None;
+}
+
+public enum UndoMode
+{
+    /// <summary>The step kind knows how to undo itself (service, file, config, release).</summary>
+    Derived,
+
+    /// <summary>A shell command declared in the plan.</summary>
+    Command,
+
+    /// <summary>Declared as impossible or unnecessary, with a recorded reason.</summary>
+    None,
+
+    /// <summary>The step changes nothing (http-check), so there is nothing to undo.</summary>
+    NotNeeded,
+}
+
+public sealed record UndoSpec(UndoMode Mode, string? Command = null, string? Reason = null)
+{
+    public static readonly UndoSpec Derived = new(UndoMode.Derived);
+    public static readonly UndoSpec NotNeeded = new(UndoMode.NotNeeded);
+}

@@ -1,0 +1,22 @@
+using Downshift.Hosts;
+using Downshift.Plans;
+
+namespace Downshift.Steps;
+
+/// <summary>What a step gets to do its work: the host it runs on and where it keeps its files.</summary>
+public sealed class StepContext
+{
+    public required IHostTransport Host { get; init; }
+
+    public required string RunId { get; init; }
+
+    public required PlanStep Step { get; init; }
+
+    /// <summary>A directory on the host, kept with the run, where originals are saved for undo.</summary>
+    public required string WorkDirectory { get; init; }
+
+    /// <summary>The directory of the plan file on the controller (relative sources resolve here).</summary>
+    public required string PlanDirectory { get; init; }
+
+    public required TimeProvider Time { get; init; }
+}

@@ -1,0 +1,11 @@
+namespace Downshift.Steps;
+
+/// <summary>The registry of step kinds: one line per kind.</summary>
+public static class StepKinds
+{
+    public static IReadOnlyList<IStepKind> All { get; } =
+    [
+    ];
+
+    public static IStepKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);
+}
