@@ -5,6 +5,9 @@ public static class StepKinds
 {
     public static IReadOnlyList<IStepKind> All { get; } =
     [
+        new Shell.ShellStepKind(),
+        new Service.ServiceStepKind(),
+        new HttpCheck.HttpCheckStepKind(),
     ];
 
     public static IStepKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -1,0 +1,23 @@
+namespace Downshift.Plans;
+
+/// <summary>The keys of the plan format, in one place (loader, schema and docs use them).</summary>
+public static class PlanKeys
+{
+    public static readonly IReadOnlyList<string> TopLevel =
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "vars", "phases"];
+
+    public static readonly IReadOnlyList<string> Reason = ["kind", "detail"];
+
+    public static readonly IReadOnlyList<string> Scope = ["kind", "items"];
+
+    public static readonly IReadOnlyList<string> Phase = ["name", "steps"];
+
+    public static readonly IReadOnlyList<string> StepCommon =
+        ["id", "kind", "description", "check", "undo", "undo-reason", "timeout", "retries", "retry-delay"];
+
+    public static readonly IReadOnlyList<string> ReasonKinds = ["compatibility", "bug", "performance", "other"];
+
+    public static readonly IReadOnlyList<string> ScopeKinds = ["system", "modules"];
+
+    public const string UndoNone = "none";
+}

@@ -1,0 +1,119 @@
+using Downshift.Hosts;
+using Downshift.Steps.Service.Internal;
+
+namespace Downshift.Steps.Service;
+
+internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
+{
+    private const string PriorStateKey = "prior-state";
+
+    public string Describe() =>
+        $"service {options.Name}: {Verb(options.Action)} ({options.Manager}" + (options.Port is { } p ? $", port {p})" : ")");
+
+    public string? DescribeUndo() => options.Action switch
+    {
+        ServiceAction.Stop => $"start {options.Name} again if it was running",
+        ServiceAction.Start => $"stop {options.Name} again if it was stopped",
+        _ => $"restart {options.Name} again",
+    };
+
+    public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        if (options.Action == ServiceAction.Restart)
+        {
+            return CheckResult.NotDone;
+        }
+
+        var manager = await ServiceManager.ResolveAsync(options, context.Host, cancellationToken);
+        var state = await StateAsync(manager, context.Host, cancellationToken);
+        return (options.Action, state) switch
+        {
+            (ServiceAction.Stop, ServiceState.Stopped) => CheckResult.Done,
+            (ServiceAction.Start, ServiceState.Running) => await PortOpenAsync(context.Host, cancellationToken) ? CheckResult.Done : CheckResult.NotDone,
+            (_, ServiceState.Unknown) => CheckResult.Unknown,
+            _ => CheckResult.NotDone,
+        };
+    }
+
+    public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
+    {
+        var manager = await ServiceManager.ResolveAsync(options, context.Host, cancellationToken);
+        var state = await StateAsync(manager, context.Host, cancellationToken);
+        return UndoData.Empty.With(PriorStateKey, state.ToString()).With("manager", manager.Kind);
+    }
+
+    public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken) =>
+        await DriveAsync(context, options.Action, cancellationToken);
+
+    public async Task<StepOutcome> UndoAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
+    {
+        var prior = Enum.TryParse<ServiceState>(prepared.Get(PriorStateKey), out var state) ? state : ServiceState.Unknown;
+        var action = (options.Action, prior) switch
+        {
+            (ServiceAction.Stop, ServiceState.Running) => ServiceAction.Start,
+            (ServiceAction.Start, ServiceState.Stopped or ServiceState.Failed) => ServiceAction.Stop,
+            (ServiceAction.Restart, _) => ServiceAction.Restart,
+            _ => (ServiceAction?)null,
+        };
+        return action is null
+            ? StepOutcome.Skipped($"{options.Name} was {prior.ToString().ToLowerInvariant()} before the step; left as it is")
+            : await DriveAsync(context, action.Value, cancellationToken);
+    }
+
+    private async Task<StepOutcome> DriveAsync(StepContext context, ServiceAction action, CancellationToken cancellationToken)
+    {
+        var host = context.Host;
+        var manager = await ServiceManager.ResolveAsync(options, host, cancellationToken);
+        var command = await host.RunAsync(new HostCommand(manager.Command(action)) { Timeout = options.Wait }, cancellationToken);
+        var want = action == ServiceAction.Stop ? ServiceState.Stopped : ServiceState.Running;
+        var deadline = context.Time.GetTimestamp();
+        var last = ServiceState.Unknown;
+        while (context.Time.GetElapsedTime(deadline) < options.Wait)
+        {
+            last = await StateAsync(manager, host, cancellationToken);
+            if (last == want && (want == ServiceState.Stopped || await PortOpenAsync(host, cancellationToken)))
+            {
+                return StepOutcome.Succeeded($"{options.Name} is {Describe(want)} ({manager.Kind})");
+            }
+
+            if (last is ServiceState.Failed || (!command.Succeeded && last != ServiceState.Transitioning))
+            {
+                break;
+            }
+
+            await Task.Delay(ServiceDefaults.PollInterval, context.Time, cancellationToken);
+        }
+
+        var log = manager.LogCommand is null
+            ? ""
+            : (await host.RunAsync(new HostCommand(manager.LogCommand) { Journaled = false }, cancellationToken)).Output.Trim();
+        var waited = last == want ? $"port {options.Port} did not accept connections" : $"it is {last.ToString().ToLowerInvariant()}";
+        return StepOutcome.Failed(
+            $"{options.Name} did not {Verb(action)} within {options.Wait.TotalSeconds:0.#}s: {waited}; " +
+            $"'{manager.Command(action)}' exited {command.ExitCode}: {command.Output.Trim()}" +
+            (log.Length == 0 ? "" : $"; recent log: {log}"));
+    }
+
+    private static async Task<ServiceState> StateAsync(ServiceManager manager, IHostTransport host, CancellationToken cancellationToken)
+    {
+        var result = await host.RunAsync(new HostCommand(manager.StatusCommand) { Journaled = false }, cancellationToken);
+        return manager.ParseStatus(result);
+    }
+
+    private async Task<bool> PortOpenAsync(IHostTransport host, CancellationToken cancellationToken)
+    {
+        if (options.Port is not { } port)
+        {
+            return true;
+        }
+
+        var result = await host.RunAsync(
+            new HostCommand($"timeout 1 bash -c '</dev/tcp/127.0.0.1/{port}' 2>/dev/null") { Journaled = false },
+            cancellationToken);
+        return result.Succeeded;
+    }
+
+    private static string Verb(ServiceAction action) => action.ToString().ToLowerInvariant();
+
+    private static string Describe(ServiceState state) => state == ServiceState.Running ? "running" : "stopped";
+}
