@@ -1,0 +1,61 @@
+namespace Downshift.Journal.Internal;
+
+/// <summary>
+/// The journal's tables, versioned with <c>PRAGMA user_version</c>. A new version adds a migration
+/// step; a file written by a newer Downshift is refused rather than guessed at.
+/// </summary>
+internal static class JournalSchema
+{
+    public const int CurrentVersion = 1;
+
+    public const string AppendOnlyMessage = "journal is append-only";
+
+    public const string Version1 = $"""
+        CREATE TABLE runs (
+            run_id      TEXT PRIMARY KEY NOT NULL,
+            plan_name   TEXT NOT NULL,
+            plan_path   TEXT NOT NULL,
+            plan_hash   TEXT NOT NULL,
+            plan_text   TEXT NOT NULL,
+            variables   TEXT NOT NULL,
+            operator    TEXT NOT NULL,
+            started_at  TEXT NOT NULL,
+            stored_at   TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE records (
+            sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id      TEXT NOT NULL REFERENCES runs(run_id),
+            time        TEXT NOT NULL,
+            operator    TEXT NOT NULL,
+            event       TEXT NOT NULL,
+            host        TEXT,
+            phase       TEXT,
+            step_index  INTEGER,
+            step_id     TEXT,
+            command     TEXT,
+            exit_code   INTEGER,
+            output      TEXT,
+            duration_ms REAL,
+            result      TEXT,
+            data        TEXT,
+            stored_at   TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX records_by_run ON records(run_id, sequence);
+
+        CREATE TRIGGER records_no_update BEFORE UPDATE ON records
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+        CREATE TRIGGER records_no_delete BEFORE DELETE ON records
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+        CREATE TRIGGER runs_no_update BEFORE UPDATE ON runs
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+        CREATE TRIGGER runs_no_delete BEFORE DELETE ON runs
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+
+        PRAGMA user_version = 1;
+        """;
+
+    /// <summary>Migrations by the version they produce; index 0 creates version 1.</summary>
+    public static readonly IReadOnlyList<string> Migrations = [Version1];
+}

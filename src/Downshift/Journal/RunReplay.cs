@@ -1,0 +1,170 @@
+namespace Downshift.Journal;
+
+/// <summary>
+/// A run's state, derived from its records alone (a pure function; nothing is stored as mutable
+/// state). This is what <c>resume</c>, <c>rollback</c>, <c>runs</c> and the report read.
+/// </summary>
+public sealed record RunReplay
+{
+    public required RunStatus Status { get; init; }
+
+    /// <summary>The Result of the last RollbackStarted (why it rolled back), if any.</summary>
+    public string? RollbackReason { get; init; }
+
+    public bool RollbackStarted { get; init; }
+
+    public bool Cancelled { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>Time of the last RunFinished, or null while the run is <see cref="RunStatus.Running"/>.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Hosts in the order they first appear.</summary>
+    public required IReadOnlyList<string> Hosts { get; init; }
+
+    /// <summary>Every step seen, in the order it first started.</summary>
+    public required IReadOnlyList<StepReplay> Steps { get; init; }
+
+    public StepReplay? Find(string host, int stepIndex) =>
+        Steps.FirstOrDefault(s => s.Host == host && s.StepIndex == stepIndex);
+
+    /// <summary>What a rollback must undo, last changed first (see <see cref="StepReplay.NeedsUndo"/>).</summary>
+    public IReadOnlyList<StepReplay> StepsToUndo() =>
+        [.. Steps.Where(s => s.NeedsUndo)
+            .OrderByDescending(s => s.PreparedOrder >= 0 ? s.PreparedOrder : s.StartedOrder)];
+
+    /// <summary>Steps started and not ended; after a crash their effect is unknown until checked.</summary>
+    public IReadOnlyList<StepReplay> InFlightSteps() =>
+        [.. Steps.Where(s => s.State is StepState.InFlight or StepState.UndoInFlight)];
+
+    /// <summary>What a human must look at: failed undos, and steps (or undos) left in flight.</summary>
+    public IReadOnlyList<StepReplay> NeedsAttention() =>
+        [.. Steps.Where(s => s.State is StepState.UndoFailed or StepState.UndoInFlight
+            || (s.State is StepState.InFlight && Status is not RunStatus.Running))];
+
+    public static RunReplay From(IReadOnlyList<JournalRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var steps = new Dictionary<StepKey, StepReplay>();
+        var order = new List<StepKey>();
+        var hosts = new List<string>();
+        var lastEvent = new Dictionary<StepKey, JournalEvent>();
+        DateTimeOffset? startedAt = null;
+        JournalRecord? lastFinished = null;
+        var openAfterFinish = false;
+        string? rollbackReason = null;
+        var rollbackStarted = false;
+        var cancelled = false;
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i];
+            startedAt ??= record.Time;
+            if (record.Host is { } host && !hosts.Contains(host, StringComparer.Ordinal))
+            {
+                hosts.Add(host);
+            }
+
+            switch (record.Event)
+            {
+                case JournalEvent.RunFinished:
+                    lastFinished = record;
+                    openAfterFinish = false;
+                    continue;
+                case JournalEvent.RollbackStarted:
+                    rollbackStarted = true;
+                    rollbackReason = record.Result;
+                    break;
+                case JournalEvent.Cancelled:
+                    cancelled = true;
+                    break;
+            }
+
+            // A note (an annotation) does not reopen a finished run; anything else does.
+            if (lastFinished is not null && record.Event is not JournalEvent.Note)
+            {
+                openAfterFinish = true;
+            }
+
+            if (record is { Host: { } stepHost, StepIndex: { } index })
+            {
+                var key = new StepKey(stepHost, index);
+                if (!steps.TryGetValue(key, out var step))
+                {
+                    step = new StepReplay { Host = stepHost, StepIndex = index };
+                    order.Add(key);
+                }
+
+                lastEvent.TryGetValue(key, out var previous);
+                steps[key] = Apply(step, record, i, previous);
+                lastEvent[key] = record.Event;
+            }
+        }
+
+        var status = lastFinished is null || openAfterFinish ? RunStatus.Running : ParseStatus(lastFinished.Result);
+        return new RunReplay
+        {
+            Status = status,
+            RollbackReason = rollbackReason,
+            RollbackStarted = rollbackStarted,
+            Cancelled = cancelled,
+            StartedAt = startedAt,
+            FinishedAt = status is RunStatus.Running ? null : lastFinished?.Time,
+            Hosts = hosts,
+            Steps = [.. order.Select(k => steps[k])
+                .OrderBy(s => s.StartedOrder < 0 ? int.MaxValue : s.StartedOrder)],
+        };
+    }
+
+    private static StepReplay Apply(StepReplay step, JournalRecord record, int position, JournalEvent previous)
+    {
+        step = step with
+        {
+            StepId = record.StepId ?? step.StepId,
+            Phase = record.Phase ?? step.Phase,
+            LastResult = record.Result ?? step.LastResult,
+        };
+
+        return record.Event switch
+        {
+            JournalEvent.StepStarted => step with
+            {
+                State = StepState.InFlight,
+                Attempts = previous is JournalEvent.StepRetry ? step.Attempts : step.Attempts + 1,
+                StartedAt = step.StartedAt ?? record.Time,
+                StartedOrder = step.StartedOrder >= 0 ? step.StartedOrder : position,
+                FinishedAt = null,
+            },
+            JournalEvent.StepRetry => step with { State = StepState.InFlight, Attempts = step.Attempts + 1 },
+            JournalEvent.StepPrepared => step with
+            {
+                State = StepState.InFlight,
+                Prepared = true,
+                UndoData = step.Prepared ? step.UndoData : record.Data,
+                PreparedOrder = step.PreparedOrder >= 0 ? step.PreparedOrder : position,
+            },
+            JournalEvent.StepAlreadyDone => step with { State = StepState.AlreadyDone, FinishedAt = record.Time },
+            JournalEvent.StepSucceeded => step with { State = StepState.Succeeded, FinishedAt = record.Time },
+            JournalEvent.StepFailed => step with { State = StepState.Failed, FinishedAt = record.Time },
+            JournalEvent.UndoStarted => step with { State = StepState.UndoInFlight },
+            JournalEvent.UndoSucceeded => step with { State = StepState.Undone },
+            JournalEvent.UndoFailed => step with { State = StepState.UndoFailed },
+            JournalEvent.UndoSkipped => step with { State = StepState.UndoSkipped },
+            _ => step with { StartedOrder = step.StartedOrder >= 0 ? step.StartedOrder : position },
+        };
+    }
+
+    private static RunStatus ParseStatus(string? wire)
+    {
+        try
+        {
+            return wire is null ? RunStatus.NeedsAttention : RunStatusNames.FromWire(wire);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // A finish we cannot read is not a success: a human must look.
+            return RunStatus.NeedsAttention;
+        }
+    }
+}

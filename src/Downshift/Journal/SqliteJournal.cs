@@ -1,0 +1,292 @@
+using System.Text.Json;
+using Downshift.Journal.Internal;
+using Microsoft.Data.Sqlite;
+
+namespace Downshift.Journal;
+
+/// <summary>
+/// The journal in one SQLite file: WAL mode so another process (<c>downshift runs</c>, the dashboard)
+/// can read while a run writes, <c>synchronous=FULL</c> so each append is on disk when
+/// <see cref="AppendAsync"/> returns, and triggers that refuse any UPDATE or DELETE. Every command,
+/// output, result and data field passes through <see cref="Redactor"/> first. Thread-safe: appends
+/// from several hosts' tasks are serialized.
+/// </summary>
+public sealed class SqliteJournal : IJournal
+{
+    /// <summary>How long a writer waits for another process's lock before failing.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
+
+    private const int SqliteCorrupt = 11;
+    private const int SqliteNotADatabase = 26;
+    private const int SqliteConstraintForeignKey = 787;
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    private readonly SqliteConnection connection;
+    private readonly TimeProvider timeProvider;
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private bool disposed;
+
+    private SqliteJournal(string location, SqliteConnection connection, TimeProvider timeProvider, Redactor redactor)
+    {
+        Location = location;
+        this.connection = connection;
+        this.timeProvider = timeProvider;
+        Redactor = redactor;
+    }
+
+    public string Location { get; }
+
+    /// <summary>Applied to every record before it is stored; register run-time secrets here.</summary>
+    public Redactor Redactor { get; }
+
+    public static Task<SqliteJournal> OpenAsync(string path, TimeProvider timeProvider, CancellationToken cancellationToken) =>
+        OpenAsync(path, timeProvider, new Redactor(), cancellationToken);
+
+    /// <summary>Opens (creating if needed) the journal at <paramref name="path"/>.</summary>
+    /// <exception cref="DownshiftException">The file is not a journal, is corrupt, or was written by a newer Downshift.</exception>
+    public static async Task<SqliteJournal> OpenAsync(
+        string path, TimeProvider timeProvider, Redactor redactor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = fullPath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
+        }.ToString();
+
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, null, $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};", cancellationToken);
+            var mode = await ScalarAsync(connection, null, "PRAGMA journal_mode = WAL;", cancellationToken);
+            if (!"wal".Equals(mode as string, StringComparison.OrdinalIgnoreCase))
+            {
+                throw DownshiftException.JournalCorrupt(fullPath, $"cannot switch to WAL mode (got '{mode}')");
+            }
+
+            await ExecuteAsync(connection, null, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;", cancellationToken);
+            await MigrateAsync(connection, fullPath, cancellationToken);
+            return new SqliteJournal(fullPath, connection, timeProvider, redactor);
+        }
+        catch (SqliteException ex)
+        {
+            await connection.DisposeAsync();
+            throw DownshiftException.JournalCorrupt(fullPath, $"not a readable Downshift journal ({ex.Message})", ex);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task CreateRunAsync(RunHeader header, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO runs ({RecordMapping.RunColumns}, stored_at) VALUES " +
+                "($run_id, $plan_name, $plan_path, $plan_hash, $plan_text, $variables, $operator, $started_at, $stored_at);";
+            RecordMapping.BindRun(command, header, timeProvider.GetUtcNow());
+            try
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintPrimaryKey)
+            {
+                throw DownshiftException.InvalidState($"run '{header.RunId}' already exists in the journal");
+            }
+
+            return 0;
+        }, cancellationToken);
+
+    public Task<JournalRecord> AppendAsync(JournalRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var stored = record with
+        {
+            Sequence = 0,
+            Command = Redactor.Redact(record.Command),
+            Output = OutputExcerpt.Cut(Redactor.Redact(record.Output)),
+            Result = Redactor.Redact(record.Result),
+            Data = Redactor.Redact(record.Data),
+        };
+
+        return WithConnectionAsync(async () =>
+        {
+            // One transaction per append; BEGIN IMMEDIATE takes the write lock up front, so two
+            // processes queue on busy_timeout instead of failing on a lock upgrade.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"INSERT INTO records ({RecordMapping.InsertRecordColumns}, stored_at) VALUES " +
+                "($run_id, $time, $operator, $event, $host, $phase, $step_index, $step_id, $command, $exit_code, " +
+                "$output, $duration_ms, $result, $data, $stored_at) RETURNING sequence;";
+            RecordMapping.BindRecord(command, stored, timeProvider.GetUtcNow());
+            long sequence;
+            try
+            {
+                sequence = (long)(await command.ExecuteScalarAsync(CancellationToken.None))!;
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintForeignKey)
+            {
+                throw DownshiftException.RunNotFound(record.RunId);
+            }
+
+            await transaction.CommitAsync(CancellationToken.None);
+            return stored with { Sequence = sequence };
+        }, cancellationToken);
+    }
+
+    public Task<RunHeader?> FindRunAsync(string runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {RecordMapping.RunColumns} FROM runs WHERE run_id = $run_id;";
+            command.Parameters.AddWithValue("$run_id", runId);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? RecordMapping.ReadRun(reader) : null;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<JournalRecord>> ReadAsync(string runId, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {RecordMapping.RecordColumns} FROM records WHERE run_id = $run_id ORDER BY sequence;";
+            command.Parameters.AddWithValue("$run_id", runId);
+            return (IReadOnlyList<JournalRecord>)await ReadRecordsAsync(command, cancellationToken);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            var headers = new List<RunHeader>();
+            await using (var runs = connection.CreateCommand())
+            {
+                runs.CommandText = $"SELECT {RecordMapping.RunColumns} FROM runs;";
+                await using var reader = await runs.ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    headers.Add(RecordMapping.ReadRun(reader));
+                }
+            }
+
+            await using var records = connection.CreateCommand();
+            records.CommandText = $"SELECT {RecordMapping.LightRecordColumns} FROM records ORDER BY sequence;";
+            var byRun = (await ReadRecordsAsync(records, cancellationToken)).ToLookup(r => r.RunId, StringComparer.Ordinal);
+
+            return (IReadOnlyList<RunSummary>)[.. headers
+                .Select(h =>
+                {
+                    var replay = RunReplay.From([.. byRun[h.RunId]]);
+                    return new RunSummary(h.RunId, h.PlanName, h.Operator, h.StartedAt, replay.FinishedAt, replay.Status);
+                })
+                .OrderByDescending(s => s.StartedAt)
+                .ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
+        }, cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await gate.WaitAsync();
+        try
+        {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
+            await connection.DisposeAsync();
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<T> WithConnectionAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return await action();
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is SqliteCorrupt or SqliteNotADatabase)
+        {
+            throw DownshiftException.JournalCorrupt(Location, ex.Message, ex);
+        }
+        catch (Exception ex) when (ex is FormatException or JsonException)
+        {
+            throw DownshiftException.JournalCorrupt(Location, $"a stored value cannot be read: {ex.Message}", ex);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<List<JournalRecord>> ReadRecordsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var result = new List<JournalRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(RecordMapping.ReadRecord(reader));
+        }
+
+        return result;
+    }
+
+    private static async Task MigrateAsync(SqliteConnection connection, string path, CancellationToken cancellationToken)
+    {
+        // Immediate: two processes opening a new file at once must not both create the schema.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var version = Convert.ToInt32(await ScalarAsync(connection, transaction, "PRAGMA user_version;", cancellationToken),
+            System.Globalization.CultureInfo.InvariantCulture);
+        if (version > JournalSchema.CurrentVersion)
+        {
+            throw DownshiftException.JournalCorrupt(path,
+                $"it was written by a newer Downshift (schema version {version}; this version reads up to " +
+                $"{JournalSchema.CurrentVersion}); upgrade Downshift to read it");
+        }
+
+        if (version == 0)
+        {
+            var tables = Convert.ToInt32(await ScalarAsync(connection, transaction,
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table';", cancellationToken),
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (tables > 0)
+            {
+                throw DownshiftException.JournalCorrupt(path, "it is an SQLite database but not a Downshift journal");
+            }
+        }
+
+        for (var v = version; v < JournalSchema.CurrentVersion; v++)
+        {
+            await ExecuteAsync(connection, transaction, JournalSchema.Migrations[v], cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, SqliteTransaction? transaction, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken);
+    }
+}
