@@ -1,0 +1,299 @@
+using Downshift.Hosts;
+using Downshift.Journal;
+using Downshift.Plans;
+using Downshift.Steps;
+
+namespace Downshift.Engine.Internal;
+
+internal enum ForwardResult
+{
+    Completed,
+    Failed,
+    Cancelled,
+    NeedsAttention,
+}
+
+internal sealed record ForwardOutcome(ForwardResult Result, string Reason);
+
+/// <summary>
+/// Runs one plan on one host: the steps forward (do, or judge an in-flight one by its check) and
+/// the rollback (undo in reverse order, every undo attempted, then the health checks again).
+/// </summary>
+internal sealed class HostRunner(
+    Plan plan,
+    IHostTransport transport,
+    RunRecorder recorder,
+    IRunObserver observer,
+    EngineOptions options)
+{
+    private string Host => transport.HostName;
+
+    public async Task<ForwardOutcome> ForwardAsync(
+        RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
+    {
+        foreach (var step in plan.Steps)
+        {
+            var state = replay?.Find(Host, step.Index);
+            UndoData? prepared = null;
+            switch (state?.State ?? StepState.NotStarted)
+            {
+                case StepState.Succeeded or StepState.AlreadyDone:
+                    continue;
+                case StepState.Failed:
+                    return new ForwardOutcome(ForwardResult.Failed, $"step '{step.Id}' failed: {state!.LastResult}");
+                case StepState.InFlight:
+                    var judged = await JudgeInFlightAsync(step, state!, assumptions, control.Cancel);
+                    if (judged == CheckResult.Done)
+                    {
+                        continue;
+                    }
+
+                    if (judged == CheckResult.Unknown)
+                    {
+                        return new ForwardOutcome(
+                            ForwardResult.NeedsAttention,
+                            $"step '{step.Id}' was in flight when the run stopped and its effect cannot be told (no check). " +
+                            $"Look at host '{Host}', then 'downshift resume {recorder.RunId} --assume-done {step.Id}' " +
+                            $"or '--assume-not-done {step.Id}', or 'downshift rollback {recorder.RunId}'");
+                    }
+
+                    prepared = state!.Prepared ? UndoData.FromJson(state.UndoData) : null;
+                    break;
+                case StepState.NotStarted:
+                    break;
+                default:
+                    return new ForwardOutcome(ForwardResult.Failed, $"step '{step.Id}' is being undone ({state!.State})");
+            }
+
+            var outcome = await RunStepAsync(step, prepared, control);
+            if (outcome.Result != ForwardResult.Completed)
+            {
+                return outcome;
+            }
+        }
+
+        return new ForwardOutcome(ForwardResult.Completed, "every step succeeded");
+    }
+
+    public async Task<(bool Clean, IReadOnlyList<string> Attention)> RollbackAsync(
+        IReadOnlyList<StepReplay> toUndo, string reason, RunControl control)
+    {
+        observer.RollbackStarted(Host, reason);
+        await recorder.AppendAsync(JournalEvent.RollbackStarted, Host, result: reason);
+        var attention = new List<string>();
+        foreach (var undo in toUndo.Where(s => s.Host == Host))
+        {
+            var step = plan.Steps.First(s => s.Index == undo.StepIndex);
+            if (control.Abort.IsCancellationRequested)
+            {
+                attention.Add($"undo of '{step.Id}' on '{Host}' was not run: the rollback was aborted");
+                continue;
+            }
+
+            var outcome = await UndoStepAsync(step, undo, control.Abort);
+            if (!outcome.IsSuccess)
+            {
+                attention.Add($"undo of '{step.Id}' on '{Host}' failed: {outcome.Detail}");
+            }
+        }
+
+        if (attention.Count == 0)
+        {
+            attention.AddRange(await RecheckHealthAsync(control.Abort));
+        }
+
+        return (attention.Count == 0, attention);
+    }
+
+    private async Task<ForwardOutcome> RunStepAsync(PlanStep step, UndoData? prepared, RunControl control)
+    {
+        var executor = Executor(step);
+        var context = Context(step);
+        var start = recorder.Time.GetTimestamp();
+        observer.StepStarted(Host, step, executor.Describe());
+        await recorder.AppendAsync(JournalEvent.StepStarted, Host, step, command: executor.Describe());
+        try
+        {
+            if (prepared is null)
+            {
+                if (await StepInvoker.CheckAsync(step, executor, context, control.Cancel) == CheckResult.Done)
+                {
+                    await recorder.AppendAsync(JournalEvent.StepAlreadyDone, Host, step, "already done: its check says it took effect");
+                    observer.StepFinished(Host, step, StepOutcome.Skipped("already done"), recorder.Time.GetElapsedTime(start));
+                    return new ForwardOutcome(ForwardResult.Completed, "");
+                }
+
+                if (step.Undo.Mode == UndoMode.Derived)
+                {
+                    await transport.RunCheckedAsync($"mkdir -p {Sh.Quote(context.WorkDirectory)}", control.Cancel, $"mkdir {context.WorkDirectory}");
+                }
+
+                UndoData captured = UndoData.Empty;
+                var prepare = await StepInvoker.InvokeAsync(
+                    step,
+                    recorder.Time,
+                    async ct =>
+                    {
+                        captured = await executor.PrepareAsync(context, ct);
+                        return StepOutcome.Succeeded();
+                    },
+                    control.Cancel);
+                if (!prepare.IsSuccess)
+                {
+                    return await FailedAsync(step, $"could not prepare: {prepare.Detail}", start);
+                }
+
+                prepared = captured;
+                await recorder.AppendAsync(JournalEvent.StepPrepared, Host, step, data: prepared.ToJson());
+            }
+
+            var pipeline = StepInvoker.RetryPipeline(step, recorder.Time, async (failed, attempt) =>
+            {
+                observer.StepRetrying(Host, step, failed, attempt);
+                await recorder.AppendAsync(JournalEvent.StepRetry, Host, step, $"attempt {attempt}: {failed.Detail}");
+            });
+            var ready = prepared;
+            var outcome = await pipeline.ExecuteAsync(
+                async ct => await StepInvoker.InvokeAsync(step, recorder.Time, t => executor.ExecuteAsync(context, ready, t), ct),
+                control.Cancel);
+
+            if (!outcome.IsSuccess)
+            {
+                return await FailedAsync(step, outcome.Detail ?? "failed", start);
+            }
+
+            await recorder.AppendAsync(
+                JournalEvent.StepSucceeded, Host, step, "ok", output: outcome.Detail, duration: recorder.Time.GetElapsedTime(start));
+            observer.StepFinished(Host, step, outcome, recorder.Time.GetElapsedTime(start));
+            return new ForwardOutcome(ForwardResult.Completed, "");
+        }
+        catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+        {
+            await recorder.AppendAsync(
+                JournalEvent.StepFailed, Host, step, "cancelled by the operator", duration: recorder.Time.GetElapsedTime(start));
+            await recorder.AppendAsync(JournalEvent.Cancelled, Host, step, "cancelled by the operator (Ctrl+C)");
+            observer.StepFinished(Host, step, StepOutcome.Failed("cancelled"), recorder.Time.GetElapsedTime(start));
+            return new ForwardOutcome(ForwardResult.Cancelled, $"cancelled by the operator during step '{step.Id}'");
+        }
+    }
+
+    private async Task<ForwardOutcome> FailedAsync(PlanStep step, string reason, long start)
+    {
+        await recorder.AppendAsync(
+            JournalEvent.StepFailed, Host, step, $"failed: {reason}", duration: recorder.Time.GetElapsedTime(start));
+        observer.StepFinished(Host, step, StepOutcome.Failed(reason), recorder.Time.GetElapsedTime(start));
+        return new ForwardOutcome(ForwardResult.Failed, $"step '{step.Id}' failed: {reason}");
+    }
+
+    private async Task<CheckResult> JudgeInFlightAsync(
+        PlanStep step, StepReplay state, IReadOnlyDictionary<string, CheckResult> assumptions, CancellationToken cancellationToken)
+    {
+        var judged = assumptions.TryGetValue(step.Id, out var assumed)
+            ? assumed
+            : await StepInvoker.CheckAsync(step, Executor(step), Context(step), cancellationToken);
+        var how = assumptions.ContainsKey(step.Id) ? "by the operator (--assume)" : "by its check";
+        await recorder.AppendAsync(JournalEvent.Note, Host, step, $"in flight when the run stopped; judged {judged} {how}");
+        if (judged == CheckResult.Done)
+        {
+            await recorder.AppendAsync(JournalEvent.StepSucceeded, Host, step, $"ok (judged done {how} after the run stopped)");
+            observer.StepFinished(Host, step, StepOutcome.Succeeded($"judged done {how}"), TimeSpan.Zero);
+        }
+
+        return judged;
+    }
+
+    private async Task<StepOutcome> UndoStepAsync(PlanStep step, StepReplay state, CancellationToken cancellationToken)
+    {
+        var executor = Executor(step);
+        var context = Context(step);
+        var start = recorder.Time.GetTimestamp();
+        await recorder.AppendAsync(JournalEvent.UndoStarted, Host, step, command: UndoText(step, executor));
+        StepOutcome outcome;
+        try
+        {
+            outcome = step.Undo.Mode switch
+            {
+                UndoMode.None => StepOutcome.Skipped($"declared 'undo: none': {step.Undo.Reason}"),
+                UndoMode.NotNeeded => StepOutcome.Skipped("changes nothing"),
+                UndoMode.Command when state.State is StepState.Failed or StepState.InFlight && step.Check is not null
+                    && await StepInvoker.CheckAsync(step, executor, context, cancellationToken) == CheckResult.NotDone =>
+                    StepOutcome.Skipped("never took effect (its check says so)"),
+                UndoMode.Command => await StepInvoker.InvokeAsync(
+                    step,
+                    recorder.Time,
+                    async ct =>
+                    {
+                        var run = await context.Host.RunAsync(new HostCommand(step.Undo.Command!) { Timeout = step.Timeout }, ct);
+                        return run.Succeeded ? StepOutcome.Succeeded() : StepOutcome.Failed($"exit {run.ExitCode}: {run.Output.Trim()}");
+                    },
+                    cancellationToken),
+                _ => await StepInvoker.InvokeAsync(
+                    step, recorder.Time, ct => executor.UndoAsync(context, UndoData.FromJson(state.UndoData), ct), cancellationToken),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            outcome = StepOutcome.Failed("the rollback was aborted by the operator");
+        }
+
+        var kind = outcome.Result switch
+        {
+            StepResult.Succeeded => JournalEvent.UndoSucceeded,
+            StepResult.Skipped => JournalEvent.UndoSkipped,
+            _ => JournalEvent.UndoFailed,
+        };
+        await recorder.AppendAsync(
+            kind,
+            Host,
+            step,
+            outcome.Result == StepResult.Failed ? $"failed: {outcome.Detail}" : outcome.Detail ?? "ok",
+            duration: recorder.Time.GetElapsedTime(start));
+        observer.UndoFinished(Host, step, outcome, recorder.Time.GetElapsedTime(start));
+        return outcome;
+    }
+
+    private async Task<IReadOnlyList<string>> RecheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (var step in HealthSteps())
+        {
+            var executor = Executor(step);
+            var outcome = await StepInvoker.InvokeAsync(
+                step, recorder.Time, ct => executor.ExecuteAsync(Context(step), UndoData.Empty, ct), cancellationToken);
+            await recorder.AppendAsync(
+                JournalEvent.HealthCheck, Host, step, outcome.IsSuccess ? "ok" : $"failed: {outcome.Detail}", command: executor.Describe());
+            observer.Message(Host, $"health after rollback: {step.Id} {(outcome.IsSuccess ? "ok" : $"FAILED: {outcome.Detail}")}");
+            if (!outcome.IsSuccess)
+            {
+                problems.Add($"after the rollback, health check '{step.Id}' on '{Host}' fails: {outcome.Detail}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The checks that ran before the first change: they describe the healthy original.</summary>
+    private IEnumerable<PlanStep> HealthSteps() =>
+        plan.Steps.TakeWhile(s => s.Undo.Mode == UndoMode.NotNeeded);
+
+    private static string UndoText(PlanStep step, IStepExecutor executor) => step.Undo.Mode switch
+    {
+        UndoMode.Command => step.Undo.Command!,
+        UndoMode.None => "none",
+        _ => executor.DescribeUndo() ?? "none",
+    };
+
+    private static IStepExecutor Executor(PlanStep step) =>
+        (StepKinds.Find(step.Kind) ?? throw DownshiftException.Internal($"step kind '{step.Kind}' is not registered"))
+            .CreateExecutor(step.Options);
+
+    private StepContext Context(PlanStep step) => new()
+    {
+        Host = new JournalingTransport(transport, recorder, step),
+        RunId = recorder.RunId,
+        Step = step,
+        WorkDirectory = $"{options.StateDirectory}/runs/{recorder.RunId}/{step.Index:D3}-{step.Id}",
+        PlanDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.SourcePath)) ?? ".",
+        Time = recorder.Time,
+    };
+}
