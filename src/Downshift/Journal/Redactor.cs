@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -17,6 +18,8 @@ public sealed partial class Redactor
 
     private const int RegexTimeoutMilliseconds = 1000;
 
+    private static readonly JsonSerializerOptions RelaxedJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private ImmutableArray<string> secrets = [];
 
     /// <summary>Registers an exact value that must never be stored. Empty or whitespace values are ignored.</summary>
@@ -28,19 +31,16 @@ public sealed partial class Redactor
             return;
         }
 
-        // Also the JSON-escaped form, so a secret inside a JSON Data field is found too.
-        var escaped = JsonSerializer.Serialize(secret)[1..^1];
+        // Also its JSON-escaped forms (default and relaxed encoders), so a secret inside a JSON Data field is found too.
+        string[] forms =
+        [
+            secret,
+            JsonSerializer.Serialize(secret)[1..^1],
+            JsonSerializer.Serialize(secret, RelaxedJson)[1..^1],
+        ];
         ImmutableInterlocked.Update(ref secrets, current =>
-        {
-            var next = current.Add(secret);
-            if (escaped != secret)
-            {
-                next = next.Add(escaped);
-            }
-
             // Longest first, so a secret that contains another is replaced whole.
-            return [.. next.Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
-        });
+            [.. current.Concat(forms).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)]);
     }
 
     /// <summary>Returns <paramref name="text"/> with every secret replaced by <see cref="Mask"/>.</summary>
