@@ -1,1 +1,44 @@
-return 0;
+using System.CommandLine;
+using Downshift.Cli;
+using Downshift.Cli.Commands;
+
+var options = new CliOptions();
+var root = new RootCommand(
+    "downshift — plan, run, watch and roll back server downgrades, with a journal of every step.\n" + ExitCodes.HelpText)
+{
+    options.Journal,
+    options.Operator,
+    options.Json,
+};
+root.Subcommands.Add(ValidateCommand.Create(options));
+root.Subcommands.Add(SchemaCommand.Create(options));
+root.Subcommands.Add(DryRunCommand.Create(options));
+root.Subcommands.Add(RunCommand.Create(options));
+root.Subcommands.Add(RunsCommand.Create(options));
+root.Subcommands.Add(StatusCommand.Create(options));
+root.Subcommands.Add(LogCommand.Create(options));
+root.Subcommands.Add(ResumeCommand.Create(options));
+root.Subcommands.Add(RollbackCommand.Create(options));
+//REPORT
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        await Console.Error.WriteLineAsync($"error: {error.Message}");
+    }
+
+    await Console.Error.WriteLineAsync("see 'downshift --help'");
+    return ExitCodes.InvalidInput;
+}
+
+try
+{
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+}
+catch (Downshift.DownshiftException e)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return ExitCodes.InvalidInput;
+}

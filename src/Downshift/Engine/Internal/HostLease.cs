@@ -27,14 +27,20 @@ internal sealed class HostLease(IHostTransport host, string stateDirectory, Time
         }
 
         var holder = Parse(text);
+        var sameController = holder.GetValueOrDefault("controller") == controller;
+        var holderPid = int.TryParse(holder.GetValueOrDefault("pid"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) ? pid : -1;
+        var alive = !sameController || (holderPid != processId && ProcessAlive(holderPid));
+        if (holder.GetValueOrDefault("run") == runId && alive && sameController)
+        {
+            return $"run {runId} is still running (pid {holderPid}); stop it first (Ctrl+C, or kill {holderPid})";
+        }
+
         if (holder.GetValueOrDefault("run") == runId)
         {
             await host.RunCheckedAsync($"printf '%s\\n' {Sh.Quote(content)} > {file}", cancellationToken, $"renew lease {LeasePath}");
             return null;
         }
 
-        var alive = holder.GetValueOrDefault("controller") != controller
-            || (int.TryParse(holder.GetValueOrDefault("pid"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && ProcessAlive(pid));
         var other = holder.GetValueOrDefault("run") ?? "?";
         return alive
             ? $"host '{host.HostName}' is held by run {other} (pid {holder.GetValueOrDefault("pid")} on {holder.GetValueOrDefault("controller")}, since {holder.GetValueOrDefault("since")}); wait for it to finish"
@@ -59,14 +65,21 @@ internal sealed class HostLease(IHostTransport host, string stateDirectory, Time
             .GroupBy(kv => kv[0])
             .ToDictionary(g => g.Key, g => g.First()[1]);
 
+    /// <summary>A process counts as alive when /proc has it and it is not a zombie.</summary>
     private static bool ProcessAlive(int pid)
     {
+        if (pid <= 0)
+        {
+            return false;
+        }
+
         try
         {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return !process.HasExited;
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var state = stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state != "Z";
         }
-        catch (ArgumentException)
+        catch (IOException)
         {
             return false;
         }

@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Downshift.Engine;
+using Downshift.Journal;
+
+namespace Downshift.Cli;
+
+/// <summary>The options every command shares, and what they resolve to.</summary>
+internal sealed class CliOptions
+{
+    public const string JournalVariable = "DOWNSHIFT_JOURNAL";
+
+    /// <summary>Test-only: SIGKILL this process right after the K-th journal record it appends.</summary>
+    public const string KillAtRecordVariable = "DOWNSHIFT_TEST_KILL_AT_RECORD";
+
+    public Option<string?> Journal { get; } = new("--journal")
+    {
+        Description = $"Journal file (SQLite). Default: ${JournalVariable}, else /var/lib/downshift/journal.db (root) or ~/.local/state/downshift/journal.db.",
+        Recursive = true,
+    };
+
+    public Option<string?> Operator { get; } = new("--operator")
+    {
+        Description = "Who runs this, for the journal (default: $SUDO_USER, else the user).",
+        Recursive = true,
+    };
+
+    public Option<bool> Json { get; } = new("--json")
+    {
+        Description = "Write data as JSON to stdout; human text goes to stderr.",
+        Recursive = true,
+    };
+
+    public Option<string[]> Vars { get; } = new("--var")
+    {
+        Description = "Set a plan variable: --var name=value (repeatable).",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public ConsoleUi Ui(ParseResult parse) => ConsoleUi.Create(parse.GetValue(Json));
+
+    public string OperatorName(ParseResult parse) =>
+        parse.GetValue(Operator)
+        ?? Environment.GetEnvironmentVariable("SUDO_USER")
+        ?? Environment.UserName;
+
+    public string JournalPath(ParseResult parse)
+    {
+        if (parse.GetValue(Journal) is { Length: > 0 } path)
+        {
+            return path;
+        }
+
+        if (Environment.GetEnvironmentVariable(JournalVariable) is { Length: > 0 } fromEnv)
+        {
+            return fromEnv;
+        }
+
+        return Environment.UserName == "root"
+            ? "/var/lib/downshift/journal.db"
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local/state/downshift/journal.db");
+    }
+
+    public async Task<IJournal> OpenJournalAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        IJournal journal = await SqliteJournal.OpenAsync(JournalPath(parse), TimeProvider.System, cancellationToken);
+        return Environment.GetEnvironmentVariable(KillAtRecordVariable) is { } k && int.TryParse(k, out var at)
+            ? new KillSwitchJournal(journal, at)
+            : journal;
+    }
+
+    public EngineOptions EngineOptions(ParseResult parse) => new()
+    {
+        Operator = OperatorName(parse),
+        StateDirectory = Environment.GetEnvironmentVariable(EngineDefaults.StateDirectoryVariable) is { Length: > 0 } dir
+            ? dir
+            : EngineDefaults.StateDirectory,
+    };
+
+    /// <summary>Parses --var name=value pairs; returns null (after reporting) when one is malformed.</summary>
+    public Dictionary<string, string>? Variables(ParseResult parse, ConsoleUi ui)
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in parse.GetValue(Vars) ?? [])
+        {
+            var at = pair.IndexOf('=', StringComparison.Ordinal);
+            if (at <= 0)
+            {
+                ui.Fail($"--var '{pair}' must be name=value");
+                return null;
+            }
+
+            result[pair[..at]] = pair[(at + 1)..];
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Downshift.Engine;
+using Downshift.Hosts;
+using Downshift.Journal;
+using Spectre.Console;
+
+namespace Downshift.Cli.Commands;
+
+/// <summary>
+/// What run, resume and rollback share: the journal, the engine, Ctrl+C (first: cancel the step and
+/// roll back; second: abort the rollback) and the mapping of the result to an exit code.
+/// </summary>
+internal static class RunSession
+{
+    public static async Task<int> ExecuteAsync(
+        ParseResult parse, CliOptions options, ConsoleUi ui, Func<RunEngine, RunControl, Task<RunResult>> action)
+    {
+        using var cancel = new CancellationTokenSource();
+        using var abort = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (!cancel.IsCancellationRequested)
+            {
+                ui.Error.MarkupLine("[yellow]cancelling: stopping the current step and rolling back (press Ctrl+C again to abort the rollback)[/]");
+                cancel.Cancel();
+            }
+            else
+            {
+                ui.Error.MarkupLine("[red]aborting the rollback: the run will need attention[/]");
+                abort.Cancel();
+            }
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        await using var journal = await options.OpenJournalAsync(parse, CancellationToken.None);
+        var time = TimeProvider.System;
+        var engine = new RunEngine(journal, new LocalConnector(time), time, new ProgressObserver(ui, time), options.EngineOptions(parse));
+        var result = await action(engine, new RunControl(cancel.Token, abort.Token));
+        return Report(ui, journal, result);
+    }
+
+    private static int Report(ConsoleUi ui, IJournal journal, RunResult result)
+    {
+        var code = result.Refusal is not null ? ExitCodes.Refused : ExitCodes.For(result.Status);
+        if (ui.Json)
+        {
+            ui.Data(JsonSerializer.Serialize(new
+            {
+                run = result.RunId,
+                status = result.Refusal is null ? result.Status.ToWire() : "refused",
+                exitCode = code,
+                summary = result.Summary,
+                attention = result.Attention,
+                journal = journal.Location,
+            }));
+        }
+
+        if (result.Refusal is not null)
+        {
+            ui.Fail($"refused: {result.Refusal}");
+            return code;
+        }
+
+        var color = result.Status switch
+        {
+            RunStatus.Succeeded => "green",
+            RunStatus.RolledBack or RunStatus.Cancelled => "yellow",
+            _ => "red",
+        };
+        ui.Line($"[{color} bold]{result.Status.ToWire().ToUpperInvariant()}[/] run {Markup.Escape(result.RunId)}: {Markup.Escape(result.Summary)}");
+        foreach (var item in result.Attention)
+        {
+            ui.Line($"  [red]needs attention:[/] {Markup.Escape(item)}");
+        }
+
+        ui.Line($"[grey]journal: {Markup.Escape(journal.Location)} — 'downshift log {Markup.Escape(result.RunId)}', 'downshift report {Markup.Escape(result.RunId)}'[/]");
+        return code;
+    }
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Downshift.Steps;
+
+namespace Downshift.Plans;
+
+/// <summary>The plan format as JSON Schema (draft 2020-12), built from <see cref="PlanKeys"/> and the step kinds' fields.</summary>
+public static class PlanSchema
+{
+    public static string Render() => Build().ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+
+    public static JsonObject Build()
+    {
+        var kinds = new JsonArray();
+        foreach (var kind in StepKinds.All)
+        {
+            kinds.Add(StepSchema(kind));
+        }
+
+        return new JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema",
+            ["$id"] = "https://downshift.dev/schema/plan-v1.json",
+            ["title"] = "Downshift plan",
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["required"] = Array("downshift", "name", "reason", "scope", "from", "to", "phases"),
+            ["properties"] = new JsonObject
+            {
+                ["downshift"] = new JsonObject { ["const"] = PlanDefaults.FormatVersion, ["description"] = "Plan format version." },
+                ["name"] = Text("The plan's name."),
+                ["reason"] = Closed(
+                    new JsonObject
+                    {
+                        ["kind"] = Enum(PlanKeys.ReasonKinds, "Why the downgrade (P1)."),
+                        ["detail"] = Text("What is wrong with the current version, in words."),
+                    },
+                    "kind",
+                    "detail"),
+                ["scope"] = Closed(
+                    new JsonObject
+                    {
+                        ["kind"] = Enum(PlanKeys.ScopeKinds, "Whole system, or the listed modules."),
+                        ["items"] = new JsonObject { ["type"] = "array", ["items"] = Text("A module or package.") },
+                    },
+                    "kind"),
+                ["from"] = Text("The version installed now."),
+                ["to"] = Text("The version to go back to."),
+                ["hosts"] = new JsonObject { ["type"] = "array", ["items"] = Text("A host name ('local').") },
+                ["vars"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["description"] = "Variables used as {{ name }} in strings; --var name=value overrides.",
+                    ["additionalProperties"] = new JsonObject { ["type"] = Array("string", "number", "boolean") },
+                },
+                ["phases"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["items"] = Closed(
+                        new JsonObject
+                        {
+                            ["name"] = Text("The phase's name (stop, change, verify, …)."),
+                            ["steps"] = new JsonObject { ["type"] = "array", ["minItems"] = 1, ["items"] = new JsonObject { ["oneOf"] = kinds } },
+                        },
+                        "name",
+                        "steps"),
+                },
+            },
+        };
+    }
+
+    private static JsonObject StepSchema(IStepKind kind)
+    {
+        var properties = new JsonObject
+        {
+            ["id"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9][a-z0-9-]*$", ["description"] = "Unique step id." },
+            ["kind"] = new JsonObject { ["const"] = kind.Name, ["description"] = kind.Summary },
+            ["description"] = Text("What the step is for, for people."),
+            ["check"] = Text("Shell command on the host: exit 0 means the step already took effect."),
+            ["undo"] = Text(kind.Undo == UndoSupport.Declared
+                ? "Shell command that undoes the step, or 'none' (with undo-reason)."
+                : "Overrides the derived undo with a shell command, or 'none' (with undo-reason)."),
+            ["undo-reason"] = Text("Why the step has no undo."),
+            ["timeout"] = Duration("Time limit of one attempt (default 5m)."),
+            ["retries"] = new JsonObject { ["type"] = "integer", ["minimum"] = 0, ["maximum"] = 10, ["description"] = "Extra attempts on failure." },
+            ["retry-delay"] = Duration("Pause between attempts (default 1s)."),
+        };
+        var required = new List<string> { "id", "kind" };
+        foreach (var field in kind.Fields)
+        {
+            properties[field.Name] = Field(field);
+            if (field.Required)
+            {
+                required.Add(field.Name);
+            }
+        }
+
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["title"] = kind.Name,
+            ["description"] = kind.Summary,
+            ["additionalProperties"] = false,
+            ["required"] = Array([.. required]),
+            ["properties"] = properties,
+        };
+    }
+
+    private static JsonObject Field(OptionField field)
+    {
+        if (field.Allowed is { } allowed)
+        {
+            return Enum(allowed, field.Description);
+        }
+
+        return field.Type switch
+        {
+            OptionType.Integer => new JsonObject { ["type"] = Array("integer", "string"), ["description"] = field.Description },
+            OptionType.Boolean => new JsonObject { ["type"] = "boolean", ["description"] = field.Description },
+            OptionType.Duration => Duration(field.Description),
+            OptionType.StringList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = field.Description },
+            OptionType.StringMap => new JsonObject { ["type"] = "object", ["description"] = field.Description },
+            _ => Text(field.Description),
+        };
+    }
+
+    private static JsonObject Closed(JsonObject properties, params string[] required) => new()
+    {
+        ["type"] = "object",
+        ["additionalProperties"] = false,
+        ["required"] = Array(required),
+        ["properties"] = properties,
+    };
+
+    private static JsonObject Text(string description) => new() { ["type"] = "string", ["description"] = description };
+
+    private static JsonObject Duration(string description) => new()
+    {
+        ["type"] = "string",
+        ["pattern"] = @"^(\d+(\.\d+)?(ms|s|m|h))+$",
+        ["description"] = description,
+    };
+
+    private static JsonObject Enum(IEnumerable<string> values, string description) =>
+        new() { ["enum"] = Array([.. values]), ["description"] = description };
+
+    private static JsonArray Array(params string[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+}
