@@ -1,0 +1,59 @@
+using Downshift.Hosts;
+
+namespace Downshift.Steps.Internal;
+
+/// <summary>
+/// Where a step keeps its saved originals on the host (a folder per step under the run's work
+/// directory) and how it saves and restores a path with <c>cp -a</c> (bytes, mode, owner, links).
+/// </summary>
+internal static class StepWork
+{
+    public static string DirectoryFor(StepContext context) =>
+        $"{context.WorkDirectory.TrimEnd('/')}/{Safe(context.Step.Id)}";
+
+    /// <summary>Copies <paramref name="path"/> (any type) to <paramref name="copy"/>; false when the path does not exist.</summary>
+    public static async Task<bool> SaveAsync(IHostTransport host, string path, string copy, CancellationToken cancellationToken)
+    {
+        var (p, c) = (Sh.Quote(path), Sh.Quote(copy));
+        var script = $"set -e; if [ -e {p} ] || [ -L {p} ]; then mkdir -p -- {Sh.Quote(Parent(copy))}; " +
+                     $"rm -rf -- {c}; cp -a -- {p} {c}; echo saved; else echo missing; fi";
+        var result = await host.RunCheckedAsync(script, cancellationToken, $"save {path} to {copy}");
+        return result.StdoutText.Trim() == "saved";
+    }
+
+    /// <summary>
+    /// Puts a saved copy back in place (a fresh <c>cp -a</c> beside the path, then rename), so it can
+    /// run any number of times. Returns null on success, else why it could not.
+    /// </summary>
+    public static async Task<string?> RestoreAsync(IHostTransport host, string copy, string path, CancellationToken cancellationToken)
+    {
+        var (p, c) = (Sh.Quote(path), Sh.Quote(copy));
+        var stage = Sh.Quote(path + ".downshift-restore");
+        var old = Sh.Quote(path + ".downshift-old");
+        var script =
+            $"set -e; if ! [ -e {c} ] && ! [ -L {c} ]; then echo 'saved copy {copy} is missing' >&2; exit 3; fi; " +
+            $"mkdir -p -- {Sh.Quote(Parent(path))}; rm -rf -- {stage} {old}; cp -a -- {c} {stage}; " +
+            $"if {{ [ -d {p} ] && ! [ -L {p} ]; }} || {{ [ -d {stage} ] && ! [ -L {stage} ] && {{ [ -e {p} ] || [ -L {p} ]; }}; }}; " +
+            $"then mv -T -- {p} {old}; fi; mv -fT -- {stage} {p}; rm -rf -- {old}";
+        var result = await host.RunAsync(new HostCommand(script) { Display = $"restore {path} from {copy}" }, cancellationToken);
+        return result.Succeeded ? null : $"cannot restore '{path}' from '{copy}': {result.Output.Trim()}";
+    }
+
+    public static Task RemoveAsync(IHostTransport host, string path, CancellationToken cancellationToken) =>
+        host.RunCheckedAsync($"rm -rf -- {Sh.Quote(path)}", cancellationToken, $"remove {path}");
+
+    public static string Parent(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash switch
+        {
+            < 0 => ".",
+            0 => "/",
+            _ => trimmed[..slash],
+        };
+    }
+
+    private static string Safe(string id) =>
+        string.Concat(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
+}
