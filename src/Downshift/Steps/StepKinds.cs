@@ -8,6 +8,9 @@ public static class StepKinds
         new Shell.ShellStepKind(),
         new Service.ServiceStepKind(),
         new HttpCheck.HttpCheckStepKind(),
+        new File.FileStepKind(),
+        new Config.ConfigStepKind(),
+        new Release.ReleaseStepKind(),
     ];
 
     public static IStepKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

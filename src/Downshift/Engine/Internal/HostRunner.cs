@@ -84,6 +84,11 @@ internal sealed class HostRunner(
         foreach (var undo in toUndo.Where(s => s.Host == Host))
         {
             var step = plan.Steps.First(s => s.Index == undo.StepIndex);
+            if (step.Undo.Mode == UndoMode.NotNeeded)
+            {
+                continue;
+            }
+
             if (control.Abort.IsCancellationRequested)
             {
                 attention.Add($"undo of '{step.Id}' on '{Host}' was not run: the rollback was aborted");
