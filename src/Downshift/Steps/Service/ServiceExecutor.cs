@@ -88,8 +88,9 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
             ? ""
             : (await host.RunAsync(new HostCommand(manager.LogCommand) { Journaled = false }, cancellationToken)).Output.Trim();
         var waited = last == want ? $"port {options.Port} did not accept connections" : $"it is {last.ToString().ToLowerInvariant()}";
+        var within = command.Succeeded ? $" within {options.Wait.TotalSeconds:0.#}s" : "";
         return StepOutcome.Failed(
-            $"{options.Name} did not {Verb(action)} within {options.Wait.TotalSeconds:0.#}s: {waited}; " +
+            $"{options.Name} did not {Verb(action)}{within}: {waited}; " +
             $"'{manager.Command(action)}' exited {command.ExitCode}: {command.Output.Trim()}" +
             (log.Length == 0 ? "" : $"; recent log: {log}"));
     }
