@@ -71,12 +71,14 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
         while (context.Time.GetElapsedTime(deadline) < options.Wait)
         {
             last = await StateAsync(manager, host, cancellationToken);
-            if (last == want && (want == ServiceState.Stopped || await PortOpenAsync(host, cancellationToken)))
+            // A service that failed to run is down as far as a stop is concerned.
+            var reached = last == want || (want == ServiceState.Stopped && last == ServiceState.Failed);
+            if (reached && (want == ServiceState.Stopped || await PortOpenAsync(host, cancellationToken)))
             {
                 return StepOutcome.Succeeded($"{options.Name} is {Describe(want)} ({manager.Kind})");
             }
 
-            if (last is ServiceState.Failed || (!command.Succeeded && last != ServiceState.Transitioning))
+            if (want == ServiceState.Running && (last is ServiceState.Failed || (!command.Succeeded && last != ServiceState.Transitioning)))
             {
                 break;
             }
