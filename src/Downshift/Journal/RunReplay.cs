@@ -126,7 +126,7 @@ public sealed record RunReplay
             LastResult = record.Result ?? step.LastResult,
         };
 
-        return record.Event switch
+        var next = record.Event switch
         {
             JournalEvent.StepStarted => step with
             {
@@ -152,6 +152,15 @@ public sealed record RunReplay
             JournalEvent.UndoFailed => step with { State = StepState.UndoFailed },
             JournalEvent.UndoSkipped => step with { State = StepState.UndoSkipped },
             _ => step with { StartedOrder = step.StartedOrder >= 0 ? step.StartedOrder : position },
+        };
+
+        return record.Event switch
+        {
+            JournalEvent.StepStarted or JournalEvent.StepRetry or JournalEvent.StepPrepared =>
+                next with { StepOutcome = next.State, OutcomeResult = null },
+            JournalEvent.StepAlreadyDone or JournalEvent.StepSucceeded or JournalEvent.StepFailed =>
+                next with { StepOutcome = next.State, OutcomeResult = record.Result },
+            _ => next,
         };
     }
 

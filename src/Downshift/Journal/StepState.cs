@@ -45,6 +45,12 @@ public sealed record StepReplay
     /// <summary>Attempts made: each StepStarted or StepRetry begins one (a StepStarted right after a StepRetry does not count twice).</summary>
     public int Attempts { get; init; }
 
+    /// <summary>Where the step itself (not its undo) got to: the state before any undo began.</summary>
+    public StepState StepOutcome { get; init; }
+
+    /// <summary>The Result of the record that ended the step itself (StepSucceeded, StepFailed, StepAlreadyDone).</summary>
+    public string? OutcomeResult { get; init; }
+
     /// <summary>The Result of the last record that carried one (failure reason, undo failure, …).</summary>
     public string? LastResult { get; init; }
 

@@ -225,6 +225,8 @@ public sealed class RunReplayTests
         // Then
         var step = replay.Find(A, 0)!;
         Assert.Equal(expected, step.State);
+        Assert.Equal(StepState.Succeeded, step.StepOutcome);
+        Assert.Equal("ok", step.OutcomeResult);
         Assert.Equal(stillToUndo, step.NeedsUndo);
         Assert.True(replay.RollbackStarted);
         Assert.Equal("health check failed", replay.RollbackReason);

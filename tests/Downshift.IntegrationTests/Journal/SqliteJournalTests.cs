@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using Downshift.Journal;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Downshift.IntegrationTests.Journal;
+
+/// <summary>The journal on a real SQLite file in a temporary directory.</summary>
+public sealed class SqliteJournalTests : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset Start = new(2025, 3, 14, 9, 0, 0, TimeSpan.FromHours(1));
+
+    private readonly string directory = Path.Combine(Path.GetTempPath(), "downshift-journal-" + Guid.NewGuid().ToString("N"));
+    private readonly FakeTimeProvider time = new(Start);
+
+    private string JournalPath => Path.Combine(directory, "state", "journal.db");
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AppendAsync_EveryField_RoundTrips()
+    {
+        // Given a new journal (its directory does not exist yet) with a run
+        await using var journal = await OpenAsync();
+        var header = Header("run-1");
+        await journal.CreateRunAsync(header, Ct).WaitAsync(Limit, Ct);
+        var record = new JournalRecord
+        {
+            RunId = "run-1",
+            Time = Start.AddMilliseconds(1234.5),
+            Operator = "alice",
+            Event = JournalEvent.Command,
+            Host = "web-1",
+            Phase = "switch",
+            StepIndex = 3,
+            StepId = "link-release",
+            Command = "ln -sfn /srv/app/1.4 /srv/app/current",
+            ExitCode = 0,
+            Output = "done\n",
+            Duration = TimeSpan.FromMilliseconds(42.25),
+            Result = "ok",
+            Data = """{"previous":"/srv/app/1.5"}""",
+        };
+
+        // When
+        var appended = await journal.AppendAsync(record, Ct).WaitAsync(Limit, Ct);
+        var read = await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct);
+        var found = await journal.FindRunAsync("run-1", Ct).WaitAsync(Limit, Ct);
+
+        // Then every field comes back, with the sequence assigned
+        Assert.True(appended.Sequence > 0);
+        Assert.Equal(record with { Sequence = appended.Sequence }, Assert.Single(read));
+        Assert.Equal(Start.Offset, read[0].Time.Offset);
+        Assert.NotNull(found);
+        Assert.Equal(header with { Variables = found.Variables }, found);
+        Assert.Equal(header.Variables, found.Variables);
+        Assert.Null(await journal.FindRunAsync("nope", Ct).WaitAsync(Limit, Ct));
+    }
+
+    [Fact]
+    public async Task AppendAsync_NullableFieldsEmpty_RoundTrips()
+    {
+        // Given a run-level record with nothing but the required fields
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+        var record = new JournalRecord { RunId = "run-1", Time = Start, Operator = "alice", Event = JournalEvent.RunStarted };
+
+        // When
+        var appended = await journal.AppendAsync(record, Ct).WaitAsync(Limit, Ct);
+
+        // Then
+        Assert.Equal(appended, Assert.Single(await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct)));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SecretsAndLongOutput_StoredRedactedAndCut()
+    {
+        // Given a journal with a registered secret
+        await using var journal = await OpenAsync();
+        journal.Redactor.AddSecret("s3cr3t-from-vault");
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+
+        // When a record carries secrets in every free-text field and a long output
+        await journal.AppendAsync(new JournalRecord
+        {
+            RunId = "run-1",
+            Time = Start,
+            Operator = "alice",
+            Event = JournalEvent.Command,
+            Command = "PGPASSWORD=pw1 psql",
+            Output = "token=abc " + new string('x', 10_000) + " s3cr3t-from-vault",
+            Result = "failed: password=pw2",
+            Data = """{"password":"pw3"}""",
+        }, Ct).WaitAsync(Limit, Ct);
+        var stored = Assert.Single(await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct));
+
+        // Then
+        Assert.Equal("PGPASSWORD=*** psql", stored.Command);
+        Assert.Equal("failed: password=***", stored.Result);
+        Assert.Equal("""{"password":"***"}""", stored.Data);
+        Assert.StartsWith("token=*** xxx", stored.Output, StringComparison.Ordinal);
+        Assert.EndsWith("xxx ***", stored.Output, StringComparison.Ordinal);
+        Assert.Contains("bytes elided", stored.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendAsync_UnknownRun_RunNotFound()
+    {
+        // Given a journal without that run
+        await using var journal = await OpenAsync();
+
+        // When / Then
+        var ex = await Assert.ThrowsAsync<DownshiftException>(() =>
+            journal.AppendAsync(new JournalRecord { RunId = "ghost", Time = Start, Operator = "a", Event = JournalEvent.Note }, Ct)
+                .WaitAsync(Limit, Ct)).WaitAsync(Limit, Ct);
+        Assert.Contains("ghost", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateRunAsync_SameRunTwice_Refused()
+    {
+        // Given a run
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+
+        // When / Then
+        await Assert.ThrowsAsync<DownshiftException>(() =>
+            journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct)).WaitAsync(Limit, Ct);
+    }
+
+    [Theory]
+    [InlineData("UPDATE records SET result = 'forged'")]
+    [InlineData("DELETE FROM records")]
+    [InlineData("UPDATE runs SET plan_text = 'forged'")]
+    [InlineData("DELETE FROM runs")]
+    public async Task RawConnection_UpdateOrDelete_RefusedByTrigger(string sql)
+    {
+        // Given a journal with a run and a record
+        await using (var journal = await OpenAsync())
+        {
+            await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+            await journal.AppendAsync(Record("run-1", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
+        }
+
+        // When someone edits the file directly
+        await using var raw = new SqliteConnection($"Data Source={JournalPath};Pooling=False");
+        await raw.OpenAsync(Ct).WaitAsync(Limit, Ct);
+        await using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        var ex = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync(Ct).WaitAsync(Limit, Ct)).WaitAsync(Limit, Ct);
+
+        // Then the database refuses, and nothing changed
+        Assert.Contains("journal is append-only", ex.Message, StringComparison.Ordinal);
+        await using var reopened = await OpenAsync();
+        Assert.Equal("ok", Assert.Single(await reopened.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct)).Result);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TwoJournalsOnOneFileConcurrently_LoseNothing()
+    {
+        // Given two journals on the same file, like two processes, and one run each
+        await using var first = await OpenAsync();
+        await using var second = await OpenAsync();
+        await first.CreateRunAsync(Header("run-a"), Ct).WaitAsync(Limit, Ct);
+        await second.CreateRunAsync(Header("run-b"), Ct).WaitAsync(Limit, Ct);
+        const int perWriter = 50;
+
+        // When four writers (two per journal, like two hosts' tasks) append at once
+        Task Write(IJournal journal, string runId, string host) => Task.Run(async () =>
+        {
+            for (var i = 0; i < perWriter; i++)
+            {
+                await journal.AppendAsync(Record(runId, JournalEvent.Command) with { Host = host, StepIndex = i }, Ct).WaitAsync(Limit, Ct);
+            }
+        }, Ct);
+        await Task.WhenAll(
+            Write(first, "run-a", "h1"), Write(first, "run-a", "h2"),
+            Write(second, "run-b", "h1"), Write(second, "run-b", "h2")).WaitAsync(Limit, Ct);
+
+        // Then every record is there, each with its own sequence
+        var a = await second.ReadAsync("run-a", Ct).WaitAsync(Limit, Ct);
+        var b = await first.ReadAsync("run-b", Ct).WaitAsync(Limit, Ct);
+        Assert.Equal(2 * perWriter, a.Count);
+        Assert.Equal(2 * perWriter, b.Count);
+        Assert.Equal(4 * perWriter, a.Concat(b).Select(r => r.Sequence).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task ReadAsync_WhileAnotherProcessHoldsTheWriteLock_StillReads()
+    {
+        // Given a journal with a record, and another connection in the middle of a write transaction
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+        await journal.AppendAsync(Record("run-1", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
+        await using var writer = new SqliteConnection($"Data Source={JournalPath};Pooling=False");
+        await writer.OpenAsync(Ct).WaitAsync(Limit, Ct);
+        await using var transaction = writer.BeginTransaction(deferred: false);
+
+        // When the journal reads (WAL: readers do not wait for writers)
+        var records = await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct);
+        var runs = await journal.ListRunsAsync(Ct).WaitAsync(Limit, Ct);
+
+        // Then
+        Assert.Single(records);
+        Assert.Single(runs);
+    }
+
+    [Fact]
+    public async Task OpenAsync_AfterDispose_ReadsEverything()
+    {
+        // Given a journal written and disposed
+        await using (var journal = await OpenAsync())
+        {
+            await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+            foreach (var e in new[] { JournalEvent.RunStarted, JournalEvent.Note, JournalEvent.RunFinished })
+            {
+                await journal.AppendAsync(Record("run-1", e), Ct).WaitAsync(Limit, Ct);
+            }
+        }
+
+        // When reopened
+        await using var reopened = await OpenAsync();
+        var records = await reopened.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct);
+
+        // Then
+        Assert.Equal([JournalEvent.RunStarted, JournalEvent.Note, JournalEvent.RunFinished], records.Select(r => r.Event));
+        Assert.NotNull(await reopened.FindRunAsync("run-1", Ct).WaitAsync(Limit, Ct));
+    }
+
+    [Fact]
+    public async Task ListRunsAsync_SeveralRuns_NewestFirstWithDerivedStatus()
+    {
+        // Given an older finished run and a newer unfinished one
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("old"), Ct).WaitAsync(Limit, Ct);
+        await journal.CreateRunAsync(Header("new") with { StartedAt = Start.AddHours(1) }, Ct).WaitAsync(Limit, Ct);
+        await journal.AppendAsync(Record("old", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
+        var finished = await journal.AppendAsync(
+            Record("old", JournalEvent.RunFinished) with { Time = Start.AddMinutes(5), Result = RunStatus.RolledBack.ToWire() }, Ct)
+            .WaitAsync(Limit, Ct);
+        await journal.AppendAsync(Record("new", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
+
+        // When
+        var runs = await journal.ListRunsAsync(Ct).WaitAsync(Limit, Ct);
+
+        // Then
+        Assert.Equal(["new", "old"], runs.Select(r => r.RunId));
+        Assert.Equal(RunStatus.Running, runs[0].Status);
+        Assert.Null(runs[0].FinishedAt);
+        Assert.Equal(RunStatus.RolledBack, runs[1].Status);
+        Assert.Equal(finished.Time, runs[1].FinishedAt);
+        Assert.Equal("alice", runs[1].Operator);
+        Assert.Equal("downgrade-app", runs[1].PlanName);
+    }
+
+    [Fact]
+    public async Task OpenAsync_GarbageFile_JournalCorrupt()
+    {
+        // Given a file of random bytes where the journal should be
+        Directory.CreateDirectory(Path.GetDirectoryName(JournalPath)!);
+        var garbage = new byte[8192];
+        new Random(7).NextBytes(garbage);
+        await File.WriteAllBytesAsync(JournalPath, garbage, Ct).WaitAsync(Limit, Ct);
+
+        // When / Then
+        var ex = await Assert.ThrowsAsync<DownshiftException>(() => OpenAsync()).WaitAsync(Limit, Ct);
+        Assert.Contains(JournalPath, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("not a readable Downshift journal", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_NewerSchemaVersion_JournalCorrupt()
+    {
+        // Given a journal that a newer Downshift has migrated
+        await (await OpenAsync()).DisposeAsync().AsTask().WaitAsync(Limit, Ct);
+        await ExecuteRawAsync("PRAGMA user_version = 99;");
+
+        // When / Then
+        var ex = await Assert.ThrowsAsync<DownshiftException>(() => OpenAsync()).WaitAsync(Limit, Ct);
+        Assert.Contains("newer Downshift (schema version 99", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenAsync_OtherSqliteDatabase_JournalCorrupt()
+    {
+        // Given some other application's SQLite database
+        Directory.CreateDirectory(Path.GetDirectoryName(JournalPath)!);
+        await ExecuteRawAsync("CREATE TABLE customers (id INTEGER);");
+
+        // When / Then
+        var ex = await Assert.ThrowsAsync<DownshiftException>(() => OpenAsync()).WaitAsync(Limit, Ct);
+        Assert.Contains("not a Downshift journal", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AppendAsync_DurableAppends_CostMeasured()
+    {
+        // Given a journal with synchronous=FULL
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+        await journal.AppendAsync(Record("run-1", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
+        const int count = 200;
+
+        // When
+        var watch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await journal.AppendAsync(Record("run-1", JournalEvent.Command) with { Output = new string('o', 300) }, Ct).WaitAsync(Limit, Ct);
+        }
+
+        watch.Stop();
+
+        // Then (reported, and bounded loosely so a pathological regression fails)
+        var perAppend = watch.Elapsed.TotalMilliseconds / count;
+        TestContext.Current.TestOutputHelper?.WriteLine($"append cost: {perAppend:0.000} ms per durable append ({count} appends)");
+        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "downshift-journal-append-cost.txt"), $"{perAppend:0.000}", Ct).WaitAsync(Limit, Ct);
+        Assert.True(perAppend < 100, $"append took {perAppend:0.0} ms");
+    }
+
+    private Task<SqliteJournal> OpenAsync() => SqliteJournal.OpenAsync(JournalPath, time, Ct).WaitAsync(Limit, Ct);
+
+    private async Task ExecuteRawAsync(string sql)
+    {
+        await using var raw = new SqliteConnection($"Data Source={JournalPath};Pooling=False");
+        await raw.OpenAsync(Ct).WaitAsync(Limit, Ct);
+        await using var command = raw.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct).WaitAsync(Limit, Ct);
+    }
+
+    private static RunHeader Header(string runId) => new()
+    {
+        RunId = runId,
+        PlanName = "downgrade-app",
+        PlanPath = "/plans/app.yaml",
+        PlanHash = "abc123",
+        PlanText = "name: downgrade-app\nfrom: '1.5'\nto: '1.4'\n",
+        Variables = new Dictionary<string, string> { ["release"] = "1.4", ["env"] = "prod" },
+        Operator = "alice",
+        StartedAt = Start,
+    };
+
+    private static JournalRecord Record(string runId, JournalEvent journalEvent) => new()
+    {
+        RunId = runId,
+        Time = Start,
+        Operator = "alice",
+        Event = journalEvent,
+        Result = "ok",
+    };
+}

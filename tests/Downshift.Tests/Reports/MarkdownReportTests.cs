@@ -1,0 +1,168 @@
+using Downshift.Journal;
+using Downshift.Reports;
+using Downshift.Tests.Journal;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Downshift.Tests.Reports;
+
+public sealed class MarkdownReportTests
+{
+    private const string Diff = "--- a/etc/app.conf\n+++ b/etc/app.conf\n@@ -1,2 +1,2 @@\n-version=1.5\n+version=1.4\n";
+
+    private static readonly RunHeader Header = new()
+    {
+        RunId = "run-1",
+        PlanName = "downgrade-app",
+        PlanPath = "/plans/app.yaml",
+        PlanHash = "abc123",
+        PlanText = """
+            name: downgrade-app
+            reason: { kind: bug, detail: "1.5 leaks memory" }
+            scope: { kind: modules, items: [api, worker] }
+            from: "1.5"
+            to: "1.4"
+            hosts: [web-1, web-2]
+            """,
+        Variables = new Dictionary<string, string>(),
+        Operator = "alice",
+        StartedAt = RunScript.Start,
+    };
+
+    private static RunScript FailedRun() => new RunScript()
+        .Run(JournalEvent.RunStarted)
+        .Step(JournalEvent.StepStarted, "web-1", 0)
+        .Step(JournalEvent.StepPrepared, "web-1", 0, data: RunScript.UndoJson(0))
+        .Step(JournalEvent.Command, "web-1", 0, command: "grep x | sort", exitCode: 0)
+        .Step(JournalEvent.StepSucceeded, "web-1", 0, result: "ok", output: Diff)
+        .Succeeds("web-2", 0)
+        .Step(JournalEvent.StepStarted, "web-1", 1)
+        .Step(JournalEvent.StepPrepared, "web-1", 1, data: RunScript.UndoJson(1))
+        .Step(JournalEvent.StepFailed, "web-1", 1, result: "exit 3 | health check")
+        .Run(JournalEvent.RollbackStarted, "step-1 failed on web-1")
+        .Step(JournalEvent.UndoStarted, "web-1", 1).Step(JournalEvent.UndoSucceeded, "web-1", 1)
+        .Step(JournalEvent.UndoStarted, "web-2", 0).Step(JournalEvent.UndoFailed, "web-2", 0, result: "permission denied")
+        .Step(JournalEvent.UndoStarted, "web-1", 0).Step(JournalEvent.UndoSucceeded, "web-1", 0)
+        .Finished(RunStatus.NeedsAttention);
+
+    [Fact]
+    public void Render_FailedRun_HasSummaryFromPlanText()
+    {
+        // Given a run that failed and was partly rolled back
+        var records = FailedRun().Records;
+
+        // When
+        var md = MarkdownReport.Render(Header, records);
+
+        // Then
+        Assert.StartsWith("# Downgrade report: downgrade-app — run run-1\n", md, StringComparison.Ordinal);
+        Assert.Contains("**Status: needs-attention**", md, StringComparison.Ordinal);
+        Assert.Contains("- **Reason:** bug — 1.5 leaks memory", md, StringComparison.Ordinal);
+        Assert.Contains("- **Scope:** modules: api, worker", md, StringComparison.Ordinal);
+        Assert.Contains("- **Version:** 1.5 → 1.4", md, StringComparison.Ordinal);
+        Assert.Contains("- **Hosts:** web-1, web-2", md, StringComparison.Ordinal);
+        Assert.Contains("- **Operator:** alice", md, StringComparison.Ordinal);
+        Assert.Contains("- **Started:** 2025-03-14T09:00:00.000Z", md, StringComparison.Ordinal);
+        Assert.Contains("- **Duration:** 18.0s", md, StringComparison.Ordinal);
+        Assert.Contains("- **Rolled back because:** step-1 failed on web-1", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_FailedRun_HasUndoSectionAndWhatIsLeft()
+    {
+        // Given / When
+        var md = MarkdownReport.Render(Header, FailedRun().Records);
+
+        // Then
+        Assert.Contains("| #1 step-1 | web-1 | undone |  |", md, StringComparison.Ordinal);
+        Assert.Contains("| #0 step-0 | web-2 | FAILED | permission denied |", md, StringComparison.Ordinal);
+        Assert.Contains("- #0 step-0 on `web-2`: undo failed: permission denied", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SucceededStepWithDiff_DiffFenced()
+    {
+        // Given / When
+        var md = MarkdownReport.Render(Header, FailedRun().Records);
+
+        // Then
+        Assert.Contains("## Config diffs\n\n### #0 step-0 on web-1\n\n```diff\n" + Diff + "```\n", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_PipesInCells_Escaped()
+    {
+        // Given / When
+        var md = MarkdownReport.Render(Header, FailedRun().Records);
+
+        // Then the command and the failure reason keep the table intact
+        Assert.Contains(@"grep x \| sort", md, StringComparison.Ordinal);
+        Assert.Contains(@"| failed: exit 3 \| health check; undone |", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("grep x | sort", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_OperationLog_OneRowPerRecord()
+    {
+        // Given
+        var records = FailedRun().Records;
+
+        // When
+        var md = MarkdownReport.Render(Header, records);
+
+        // Then
+        var log = md[md.IndexOf("## Operation log", StringComparison.Ordinal)..];
+        Assert.Contains("| Seq | Time (UTC) | Operator | Host | Event | Step | Command | Exit | Duration | Result |", log, StringComparison.Ordinal);
+        Assert.Equal(records.Count + 2, log.Split('\n').Count(l => l.StartsWith('|')));
+        Assert.Contains("| 4 | 2025-03-14T09:00:03.000Z | alice | web-1 | Command | #0 step-0 | grep x \\| sort | 0 | 1.5s | |", log.Replace("|  |", "| |", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SameInput_SameOutput()
+    {
+        // Given / When
+        var first = MarkdownReport.Render(Header, FailedRun().Records);
+        var second = MarkdownReport.Render(Header, FailedRun().Records);
+
+        // Then
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Render_PlanTextWithoutFactsAndRunStillGoing_ToleratedAndSaysSo()
+    {
+        // Given a plan with none of the optional keys, a run killed mid-step, and a clock
+        var header = Header with { PlanText = "name: x\nsteps: [" };
+        var script = new RunScript().Run(JournalEvent.RunStarted)
+            .Step(JournalEvent.StepStarted, "web-1", 0)
+            .Step(JournalEvent.StepPrepared, "web-1", 0, data: RunScript.UndoJson(0));
+        var time = new FakeTimeProvider(RunScript.Start.AddMinutes(2));
+
+        // When
+        var md = MarkdownReport.Render(header, script.Records, time);
+
+        // Then
+        Assert.Contains("**Status: running**", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("**Reason:**", md, StringComparison.Ordinal);
+        Assert.Contains("- **Hosts:** web-1", md, StringComparison.Ordinal);
+        Assert.Contains("- **Duration:** 2m 00s so far", md, StringComparison.Ordinal);
+        Assert.Contains("The run has not finished", md, StringComparison.Ordinal);
+        Assert.Contains("Nothing was undone.", md, StringComparison.Ordinal);
+        Assert.Contains("_Generated 2025-03-14T09:02:00.000Z._", md, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_SucceededRun_NothingLeft()
+    {
+        // Given
+        var script = new RunScript().Run(JournalEvent.RunStarted).Succeeds("web-1", 0).Finished(RunStatus.Succeeded);
+
+        // When
+        var md = MarkdownReport.Render(Header, script.Records);
+
+        // Then
+        Assert.Contains("**Status: succeeded**", md, StringComparison.Ordinal);
+        Assert.Contains("| main | #0 step-0 | web-1 | 2025-03-14T09:00:01.000Z | 2.0s | succeeded |", md, StringComparison.Ordinal);
+        Assert.Contains("Nothing is left.", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Config diffs", md, StringComparison.Ordinal);
+    }
+}
