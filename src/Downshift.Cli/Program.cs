@@ -19,7 +19,7 @@ root.Subcommands.Add(StatusCommand.Create(options));
 root.Subcommands.Add(LogCommand.Create(options));
 root.Subcommands.Add(ResumeCommand.Create(options));
 root.Subcommands.Add(RollbackCommand.Create(options));
-//REPORT
+root.Subcommands.Add(ReportCommand.Create(options));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Downshift.Reports;
+using Spectre.Console;
+
+namespace Downshift.Cli.Commands;
+
+/// <summary><c>downshift report RUN [--out FILE]</c>: the Markdown report of a run (V8).</summary>
+internal static class ReportCommand
+{
+    public static Command Create(CliOptions options)
+    {
+        var run = new Argument<string>("run") { Description = "The run id." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the report to this file instead of stdout." };
+        var command = new Command("report", "Write a run's report in Markdown: reason, scope, versions, timeline, every step, undos, final state, operation log.") { run, output };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var ui = options.Ui(parse);
+            await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
+            var id = parse.GetValue(run)!;
+            var header = await journal.FindRunAsync(id, cancellationToken);
+            if (header is null)
+            {
+                ui.Fail($"no run '{id}' in {journal.Location} (see 'downshift runs')");
+                return ExitCodes.InvalidInput;
+            }
+
+            var markdown = MarkdownReport.Render(header, await journal.ReadAsync(id, cancellationToken));
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, markdown, cancellationToken);
+                ui.Error.WriteLine($"report written to {file}");
+            }
+            else
+            {
+                ui.Data(markdown);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
