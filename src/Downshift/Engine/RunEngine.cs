@@ -102,6 +102,24 @@ public sealed class RunEngine(
         return await RollbackAndFinishAsync(plan, session, recorder, $"requested by {options.Operator} (downshift rollback)", false, control);
     }
 
+    /// <summary>
+    /// Clears the leases a stopped run still holds, after a person checked its hosts. The run's
+    /// records stay as they are; the clearing is journaled.
+    /// </summary>
+    public async Task<RunResult> UnlockAsync(string runId, CancellationToken cancellationToken)
+    {
+        var (plan, replay) = await LoadRunAsync(runId);
+        var recorder = Recorder(runId);
+        foreach (var name in plan.Hosts)
+        {
+            await using var host = await connector.ConnectAsync(name, cancellationToken);
+            await new HostLease(host, options.StateDirectory, time).ReleaseAsync(runId, cancellationToken);
+            await recorder.AppendAsync(JournalEvent.LeaseReleased, name, result: $"cleared by {options.Operator} (downshift unlock)");
+        }
+
+        return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {plan.Hosts.Count} host(s); the run stays {replay.Status.ToWire()}");
+    }
+
     private async Task<RunResult> ForwardThenFinishAsync(
         Plan plan,
         HostSession session,

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Downshift.Engine;
+using Downshift.Hosts;
+using Spectre.Console;
+
+namespace Downshift.Cli.Commands;
+
+/// <summary><c>downshift unlock RUN</c>: clear the host leases a stopped run still holds (after checking the hosts by hand).</summary>
+internal static class UnlockCommand
+{
+    public static Command Create(CliOptions options)
+    {
+        var run = new Argument<string>("run") { Description = "The run whose leases to clear." };
+        var command = new Command("unlock", "Clear the host leases a stopped run still holds. Check the hosts first: the run may have left them half-changed.") { run };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var ui = options.Ui(parse);
+            await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
+            var engine = new RunEngine(journal, new LocalConnector(TimeProvider.System), TimeProvider.System, SilentObserver.Instance, options.EngineOptions(parse));
+            var result = await engine.UnlockAsync(parse.GetValue(run)!, cancellationToken);
+            ui.Line(Markup.Escape(result.Summary));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+}
