@@ -255,6 +255,22 @@ public sealed class PlanLoaderTests
     }
 
     [Fact]
+    public void Load_MappingValueWhereNotAllowed_OneErrorAtThatLine()
+    {
+        // Given a second ':' on one line
+        var text = "downshift: 1\nname: a: b\nphases: []\n";
+
+        // When
+        var result = PlanLoader.Load(File, text, NoOverrides);
+
+        // Then
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("not valid YAML: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Line:", error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, error.Location.Line);
+    }
+
+    [Fact]
     public void Load_TwoDocuments_ErrorAtTheSecond()
     {
         // Given a valid plan followed by a second YAML document
