@@ -198,8 +198,12 @@ public sealed class RunEngineTests
         // Then
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.Equal(RunStatus.RolledBack, result.Status);
-        Assert.Contains("timed out", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("step 'b' failed: ", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("timed out after 0.3s", result.Summary, StringComparison.Ordinal);
         Assert.Equal(["a", "undo-b", "undo-a"], h.Log());
+        var failed = Assert.Single(await h.RecordsAsync(result.RunId), r => r.Event == JournalEvent.StepFailed);
+        Assert.Equal("b", failed.StepId);
+        Assert.Contains("timed out", failed.Result, StringComparison.Ordinal);
     }
 
     [Fact]
