@@ -18,7 +18,7 @@ public sealed class DownshiftException : Exception
         new($"host '{host}' cannot be reached: {detail}", isTransient: true, inner);
 
     public static DownshiftException CommandTimedOut(string host, string command, TimeSpan timeout) =>
-        new($"command on '{host}' did not finish within {timeout.TotalSeconds:0.#}s: {command}", isTransient: true);
+        new($"command on '{host}' timed out after {timeout.TotalSeconds:0.#}s: {command}", isTransient: true);
 
     public static DownshiftException RunNotFound(string runId) =>
         new($"no run '{runId}' in the journal (see 'downshift runs')", isTransient: false);

@@ -81,8 +81,9 @@ public sealed record RunReplay
                     break;
             }
 
-            // A note (an annotation) does not reopen a finished run; anything else does.
-            if (lastFinished is not null && record.Event is not JournalEvent.Note)
+            // A note (an annotation) or the lease's release (the engine writes it after RunFinished)
+            // does not reopen a finished run; anything else does.
+            if (lastFinished is not null && record.Event is not (JournalEvent.Note or JournalEvent.LeaseReleased))
             {
                 openAfterFinish = true;
             }

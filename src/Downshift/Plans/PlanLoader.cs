@@ -49,9 +49,10 @@ public static partial class PlanLoader
     private static YamlMap? Parse(string text, PlanReadContext context)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text), skipComments: true);
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (InvalidOperationException e)
         {
@@ -64,6 +65,13 @@ public static partial class PlanLoader
         {
             var message = (e.InnerException?.Message ?? e.Message).Replace("\n", " ", StringComparison.Ordinal);
             context.Errors.Add(context.Locate(e.Start, ""), $"not valid YAML: {StripPosition(message)}");
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this, without a position, on some malformed text (an
+            // unclosed [ followed by a key); where the scanner stopped is where the text broke.
+            context.Errors.Add(context.Locate(scanner.CurrentPosition, ""), "not valid YAML: the text cannot be read here (an unclosed [ or {?)");
             return null;
         }
 

@@ -368,6 +368,19 @@ public sealed class RunReplayTests
     }
 
     [Fact]
+    public void From_LeaseReleasedAfterFinish_StaysFinished()
+    {
+        // Given the engine's own order: RunFinished, then LeaseReleased
+        var script = new RunScript().Run(JournalEvent.RunStarted).Succeeds(A, 0).Finished(RunStatus.Succeeded)
+            .Run(JournalEvent.LeaseReleased);
+
+        // When / Then
+        var replay = RunReplay.From(script.Records);
+        Assert.Equal(RunStatus.Succeeded, replay.Status);
+        Assert.NotNull(replay.FinishedAt);
+    }
+
+    [Fact]
     public void From_CancelledRun_FlagsCancelled()
     {
         // Given
