@@ -54,13 +54,6 @@ public static partial class PlanLoader
         {
             stream.Load(new Parser(scanner));
         }
-        catch (InvalidOperationException e)
-        {
-            // YamlDotNet throws this for a document cut short (e.g. an unclosed flow list at the end).
-            var lines = text.Split('\n');
-            context.Errors.Add(new SourceLocation(context.File, lines.Length, lines[^1].Length + 1, ""), $"not valid YAML: the file ends too early ({e.Message})");
-            return null;
-        }
         catch (YamlException e)
         {
             var message = (e.InnerException?.Message ?? e.Message).Replace("\n", " ", StringComparison.Ordinal);
