@@ -185,7 +185,7 @@ internal sealed class HostRunner(
     private async Task<ForwardOutcome> FailedAsync(PlanStep step, string reason, long start)
     {
         await recorder.AppendAsync(
-            JournalEvent.StepFailed, Host, step, $"failed: {reason}", duration: recorder.Time.GetElapsedTime(start));
+            JournalEvent.StepFailed, Host, step, reason, duration: recorder.Time.GetElapsedTime(start));
         observer.StepFinished(Host, step, StepOutcome.Failed(reason), recorder.Time.GetElapsedTime(start));
         return new ForwardOutcome(ForwardResult.Failed, $"step '{step.Id}' failed: {reason}");
     }
@@ -251,7 +251,7 @@ internal sealed class HostRunner(
             kind,
             Host,
             step,
-            outcome.Result == StepResult.Failed ? $"failed: {outcome.Detail}" : outcome.Detail ?? "ok",
+            outcome.Result == StepResult.Failed ? outcome.Detail ?? "failed" : outcome.Detail ?? "ok",
             duration: recorder.Time.GetElapsedTime(start));
         observer.UndoFinished(Host, step, outcome, recorder.Time.GetElapsedTime(start));
         return outcome;

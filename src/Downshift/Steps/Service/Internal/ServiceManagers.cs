@@ -86,7 +86,9 @@ internal sealed class SupervisorManager(string name, string? config) : ServiceMa
 
     public override string StatusCommand => $"{Ctl} status {Sh.Quote(ServiceName)}";
 
-    public override string LogCommand => $"{Ctl} tail {Sh.Quote(ServiceName)} stderr | tail -n 20";
+    // stderr has its own log unless the program redirects it into stdout's: read both, keep what exists.
+    public override string LogCommand =>
+        $"{{ {Ctl} tail {Sh.Quote(ServiceName)} stderr; {Ctl} tail {Sh.Quote(ServiceName)}; }} 2>&1 | grep -v 'ERROR (no log file)' | tail -n 5";
 
     public override ServiceState ParseStatus(CommandResult result)
     {
