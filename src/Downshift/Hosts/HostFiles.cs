@@ -20,7 +20,7 @@ public static class HostFiles
     public static async Task<PathStat> StatAsync(this IHostTransport host, string path, CancellationToken cancellationToken)
     {
         var script = $"if [ -L {Sh.Quote(path)} ] || [ -e {Sh.Quote(path)} ]; then stat -c '%F|%a|%u|%g|%s' -- {Sh.Quote(path)}; " +
-                     $"[ -L {Sh.Quote(path)} ] && readlink -- {Sh.Quote(path)}; else echo missing; fi";
+                     $"if [ -L {Sh.Quote(path)} ]; then readlink -- {Sh.Quote(path)}; fi; else echo missing; fi";
         var result = await host.RunAsync(new HostCommand(script) { Journaled = false }, cancellationToken);
         if (!result.Succeeded)
         {
