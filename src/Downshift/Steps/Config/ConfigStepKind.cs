@@ -42,34 +42,33 @@ public sealed class ConfigStepKind : IStepKind
 
         var ok = path is not null && OptionChecks.AbsolutePath(reader, "path", path);
         ok &= !reader.Has("format") || formatName is not null;
-        ok &= set is not null && rename is not null && remove is not null && packageDefault is not null && carry is not null;
-        if (path is null || !ok)
+        if (set is null || rename is null || remove is null || packageDefault is null || carry is null)
         {
             return null;
         }
 
-        var format = formatName is null ? ConfigFormats.FromPath(path) : Enum.Parse<ConfigFormat>(formatName, ignoreCase: true);
-        var renames = rename!.ToDictionary(r => r.Key, r => r.Value.Text, StringComparer.Ordinal);
-        ok &= ConfigBindChecks.Keys(reader, format, set!.Keys, renames, remove!, carry!);
-        ok &= ConfigBindChecks.Conflicts(reader, set.Keys, renames, remove!);
-        if (carry!.Count > 0 && packageDefault != true)
+        var format = formatName is null ? ConfigFormats.FromPath(path ?? "") : Enum.Parse<ConfigFormat>(formatName, ignoreCase: true);
+        var renames = rename.ToDictionary(r => r.Key, r => r.Value.Text, StringComparer.Ordinal);
+        ok &= ConfigBindChecks.Keys(reader, format, set.Keys, renames, remove, carry);
+        ok &= ConfigBindChecks.Conflicts(reader, set.Keys, renames, remove);
+        if (carry.Count > 0 && packageDefault != true)
         {
             ok = OptionChecks.Fail(reader, "carry", "'carry' only applies with 'package-default: true'");
         }
 
-        if (set.Count == 0 && renames.Count == 0 && remove!.Count == 0 && packageDefault != true)
+        if (set.Count == 0 && renames.Count == 0 && remove.Count == 0 && packageDefault != true)
         {
             ok = OptionChecks.Fail(reader, "path", "a config step needs at least one of 'set', 'rename', 'remove' or 'package-default: true'");
         }
 
-        return ok
+        return ok && path is not null
             ? new ConfigOptions
             {
                 Path = path,
                 Format = format,
                 Set = set,
                 Rename = renames,
-                Remove = remove!,
+                Remove = remove,
                 PackageDefault = packageDefault == true,
                 Carry = carry,
             }

@@ -90,13 +90,13 @@ internal static class UnifiedDiff
                     ops.Add((' ', a[prefix + i]));
                     (i, j) = (i + 1, j + 1);
                 }
-                else if (j < n && (i == m || lcs[i, j + 1] >= lcs[i + 1, j]))
+                else if (i < m && (j == n || lcs[i + 1, j] >= lcs[i, j + 1]))
                 {
-                    ops.Add(('+', b[prefix + j++]));
+                    ops.Add(('-', a[prefix + i++]));
                 }
                 else
                 {
-                    ops.Add(('-', a[prefix + i++]));
+                    ops.Add(('+', b[prefix + j++]));
                 }
             }
         }

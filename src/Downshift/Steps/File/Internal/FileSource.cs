@@ -20,9 +20,7 @@ internal sealed record FileSource(bool IsDirectory, byte[] Payload, string Conte
         var full = Path.GetFullPath(Path.Combine(planDirectory, options.Source!));
         if (Directory.Exists(full))
         {
-            using var tar = new MemoryStream();
-            await TarFile.CreateFromDirectoryAsync(full, tar, includeBaseDirectory: false, cancellationToken);
-            return new FileSource(true, tar.ToArray(), "", await ListAsync(full, cancellationToken), full);
+            return new FileSource(true, await TarAsync(full, cancellationToken), "", await ListAsync(full, cancellationToken), full);
         }
 
         if (System.IO.File.Exists(full))
@@ -39,11 +37,31 @@ internal sealed record FileSource(bool IsDirectory, byte[] Payload, string Conte
     public static IReadOnlyList<string> Sorted(IEnumerable<string> lines) =>
         [.. lines.Where(l => l.Length > 0).OrderBy(l => l, StringComparer.Ordinal)];
 
+    /// <summary>
+    /// A tar stream of everything under <paramref name="root"/>, dot-files included
+    /// (<see cref="TarFile.CreateFromDirectoryAsync(string, Stream, bool, CancellationToken)"/> skips hidden files).
+    /// </summary>
+    private static async Task<byte[]> TarAsync(string root, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await using (var writer = new TarWriter(buffer, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", AllEntries))
+            {
+                var name = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+                await writer.WriteEntryAsync(entry.FullName, entry is DirectoryInfo && entry.LinkTarget is null ? name + "/" : name, cancellationToken);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static EnumerationOptions AllEntries => new() { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
+
     private static async Task<IReadOnlyList<string>> ListAsync(string root, CancellationToken cancellationToken)
     {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
         var lines = new List<string>();
-        foreach (var file in Directory.EnumerateFiles(root, "*", options))
+        foreach (var file in Directory.EnumerateFiles(root, "*", AllEntries))
         {
             if (new FileInfo(file).LinkTarget is not null)
             {
