@@ -36,10 +36,15 @@ if (parse.Errors.Count > 0)
 
 try
 {
-    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
 catch (Downshift.DownshiftException e)
 {
     await Console.Error.WriteLineAsync($"error: {e.Message}");
     return ExitCodes.InvalidInput;
+}
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync($"internal error (a bug; please report it): {e}");
+    return ExitCodes.Failed;
 }
