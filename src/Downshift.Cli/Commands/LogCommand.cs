@@ -16,9 +16,8 @@ internal static class LogCommand
             var ui = options.Ui(parse);
             await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
             var id = parse.GetValue(run)!;
-            if (await journal.FindRunAsync(id, cancellationToken) is null)
+            if (await RunLookup.FindAsync(journal, id, ui, cancellationToken) is null)
             {
-                ui.Fail($"no run '{id}' in {journal.Location} (see 'downshift runs')");
                 return ExitCodes.InvalidInput;
             }
 

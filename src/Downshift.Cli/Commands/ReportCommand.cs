@@ -17,10 +17,9 @@ internal static class ReportCommand
             var ui = options.Ui(parse);
             await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
             var id = parse.GetValue(run)!;
-            var header = await journal.FindRunAsync(id, cancellationToken);
+            var header = await RunLookup.FindAsync(journal, id, ui, cancellationToken);
             if (header is null)
             {
-                ui.Fail($"no run '{id}' in {journal.Location} (see 'downshift runs')");
                 return ExitCodes.InvalidInput;
             }
 
