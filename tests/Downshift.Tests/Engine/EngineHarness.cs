@@ -2,7 +2,6 @@ using Downshift.Engine;
 using Downshift.Hosts;
 using Downshift.Journal;
 using Downshift.Plans;
-using Downshift.Tests.TestSupport;
 
 namespace Downshift.Tests.Engine;
 
@@ -72,8 +71,8 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public Task<RunResult> RunAsync(string phases, RunControl? control = null)
     {
-        var (plan, text) = Load(phases);
-        return Engine().RunAsync(plan, text, Variables, control ?? RunControl.None).WaitAsync(Bound, Ct);
+        var (plan, _) = Load(phases);
+        return Engine().RunAsync(plan, control ?? RunControl.None).WaitAsync(Bound, Ct);
     }
 
     /// <summary>The lines the steps appended to LOG, in order (none when no step wrote).</summary>

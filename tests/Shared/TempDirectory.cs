@@ -1,6 +1,6 @@
-namespace Downshift.Tests.TestSupport;
+namespace Downshift.Testing;
 
-/// <summary>A fresh directory under the system temp directory, deleted with everything in it on dispose.</summary>
+/// <summary>A fresh directory under /tmp (or $TMPDIR), deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
     public TempDirectory(string prefix = "downshift-test-")
@@ -8,8 +8,10 @@ public sealed class TempDirectory : IDisposable
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
+    /// <summary>The directory's absolute path.</summary>
     public string Path { get; }
 
+    /// <summary>An absolute path inside the directory.</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     public void Dispose()
