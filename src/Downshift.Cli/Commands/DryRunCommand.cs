@@ -20,7 +20,7 @@ internal static class DryRunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var ui = options.Ui(parse);
-            var (loaded, _, _) = await PlanInput.LoadAsync(parse.GetValue(plan)!, options, parse, ui, cancellationToken);
+            var loaded = await PlanInput.LoadAsync(parse.GetValue(plan)!, options, parse, ui, cancellationToken);
             if (loaded is null)
             {
                 return ExitCodes.InvalidInput;
@@ -54,7 +54,7 @@ internal static class DryRunCommand
     {
         UndoMode.Command => $"run: {step.Undo.Command}",
         UndoMode.None => $"none ({step.Undo.Reason})",
-        UndoMode.NotNeeded => "— (changes nothing)",
+        UndoMode.NotNeeded => "— (a check: nothing to undo)",
         _ => executor.DescribeUndo() ?? "—",
     };
 }

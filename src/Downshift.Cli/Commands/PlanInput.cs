@@ -9,13 +9,13 @@ internal static class PlanInput
 {
     public static Argument<string> Argument() => new("plan") { Description = "The plan file (YAML)." };
 
-    public static async Task<(Plan? Plan, string Text, Dictionary<string, string> Variables)> LoadAsync(
+    public static async Task<Plan?> LoadAsync(
         string path, CliOptions options, ParseResult parse, ConsoleUi ui, CancellationToken cancellationToken)
     {
         var variables = options.Variables(parse, ui);
         if (variables is null)
         {
-            return (null, "", []);
+            return null;
         }
 
         var result = await PlanLoader.LoadFileAsync(path, variables, cancellationToken);
@@ -27,9 +27,9 @@ internal static class PlanInput
         if (!result.IsValid)
         {
             ui.Error.WriteLine($"{path}: {result.Errors.Count} error{(result.Errors.Count == 1 ? "" : "s")}; the plan was not run");
-            return (null, "", variables);
+            return null;
         }
 
-        return (result.Plan, await File.ReadAllTextAsync(path, cancellationToken), variables);
+        return result.Plan;
     }
 }

@@ -16,13 +16,13 @@ internal static class RunCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var ui = options.Ui(parse);
-            var (loaded, text, variables) = await PlanInput.LoadAsync(parse.GetValue(plan)!, options, parse, ui, cancellationToken);
+            var loaded = await PlanInput.LoadAsync(parse.GetValue(plan)!, options, parse, ui, cancellationToken);
             if (loaded is null)
             {
                 return ExitCodes.InvalidInput;
             }
 
-            return await RunSession.ExecuteAsync(parse, options, ui, (engine, control) => engine.RunAsync(loaded, text, variables, control));
+            return await RunSession.ExecuteAsync(parse, options, ui, (engine, control) => engine.RunAsync(loaded, control));
         });
         return command;
     }

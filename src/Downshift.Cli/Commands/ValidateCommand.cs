@@ -18,7 +18,7 @@ internal static class ValidateCommand
         {
             var ui = options.Ui(parse);
             var path = parse.GetValue(plan)!;
-            var (loaded, _, _) = await PlanInput.LoadAsync(path, options, parse, ui, cancellationToken);
+            var loaded = await PlanInput.LoadAsync(path, options, parse, ui, cancellationToken);
             if (ui.Json)
             {
                 ui.Data(JsonSerializer.Serialize(new { plan = path, valid = loaded is not null, hash = loaded?.ContentHash }));

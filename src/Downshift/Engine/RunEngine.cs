@@ -20,8 +20,7 @@ public sealed class RunEngine(
     IRunObserver observer,
     EngineOptions options)
 {
-    public async Task<RunResult> RunAsync(
-        Plan plan, string planText, IReadOnlyDictionary<string, string> variables, RunControl control)
+    public async Task<RunResult> RunAsync(Plan plan, RunControl control)
     {
         var runId = NewRunId();
         await using var session = await OpenAsync(plan, runId, control.Cancel);
@@ -37,8 +36,8 @@ public sealed class RunEngine(
                 PlanName = plan.Name,
                 PlanPath = Path.GetFullPath(plan.SourcePath),
                 PlanHash = plan.ContentHash,
-                PlanText = planText,
-                Variables = variables,
+                PlanText = plan.Text,
+                Variables = plan.Overrides,
                 Operator = options.Operator,
                 StartedAt = time.GetUtcNow(),
             },

@@ -17,6 +17,12 @@ public sealed record Plan
     /// <summary>Path of the plan file it was loaded from (directory anchors relative sources).</summary>
     public required string SourcePath { get; init; }
 
+    /// <summary>The exact text the plan was read from; a run stores it so resume uses what was validated.</summary>
+    public required string Text { get; init; }
+
+    /// <summary>The variables given on the command line (--var); <see cref="Variables"/> already includes them.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+
     /// <summary>SHA-256 of the plan text (lower-case hex); binds journal records and rehearsals to the exact plan.</summary>
     public required string ContentHash { get; init; }
 

@@ -126,6 +126,8 @@ public static partial class PlanLoader
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,
+            Text = text,
+            Overrides = overrides,
             ContentHash = HashOf(text),
         };
     }

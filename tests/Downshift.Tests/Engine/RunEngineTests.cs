@@ -29,6 +29,24 @@ public sealed class RunEngineTests
         """;
 
     [Fact]
+    public async Task RunAsync_AnyPlan_StoresTheValidatedTextAndOnlyTheCommandLineVariables()
+    {
+        // Given a plan validated with a --var override
+        await using var h = await EngineHarness.CreateAsync();
+        var (plan, text) = h.Load(ThreeSteps);
+
+        // When it runs
+        var result = await h.Engine().RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, TestContext.Current.CancellationToken);
+
+        // Then the journal keeps exactly the text that was validated, and the overrides (not the merged vars)
+        var header = await h.Journal.FindRunAsync(result.RunId, TestContext.Current.CancellationToken);
+        Assert.NotNull(header);
+        Assert.Equal(text, header.PlanText);
+        Assert.Equal(plan.ContentHash, header.PlanHash);
+        Assert.Equal(h.Variables, header.Variables);
+    }
+
+    [Fact]
     public async Task RunAsync_AllStepsSucceed_SucceededInOrder()
     {
         // Given three shell steps

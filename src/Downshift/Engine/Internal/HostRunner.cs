@@ -26,6 +26,8 @@ internal sealed class HostRunner(
     IRunObserver observer,
     EngineOptions options)
 {
+    private readonly Dictionary<int, IStepExecutor> executors = [];
+
     private string Host => transport.HostName;
 
     public async Task<ForwardOutcome> ForwardAsync(
@@ -128,11 +130,6 @@ internal sealed class HostRunner(
                     return new ForwardOutcome(ForwardResult.Completed, "");
                 }
 
-                if (step.Undo.Mode == UndoMode.Derived)
-                {
-                    await transport.RunCheckedAsync($"mkdir -p {Sh.Quote(context.WorkDirectory)}", control.Cancel, $"mkdir {context.WorkDirectory}");
-                }
-
                 UndoData captured = UndoData.Empty;
                 var prepare = await StepInvoker.InvokeAsync(
                     step,
@@ -219,7 +216,6 @@ internal sealed class HostRunner(
             outcome = step.Undo.Mode switch
             {
                 UndoMode.None => StepOutcome.Skipped($"declared 'undo: none': {step.Undo.Reason}"),
-                UndoMode.NotNeeded => StepOutcome.Skipped("changes nothing"),
                 UndoMode.Command when state.State is StepState.Failed or StepState.InFlight && step.Check is not null
                     && await StepInvoker.CheckAsync(step, executor, context, cancellationToken) == CheckResult.NotDone =>
                     StepOutcome.Skipped("never took effect (its check says so)"),
@@ -288,9 +284,18 @@ internal sealed class HostRunner(
         _ => executor.DescribeUndo() ?? "none",
     };
 
-    private static IStepExecutor Executor(PlanStep step) =>
-        (StepKinds.Find(step.Kind) ?? throw DownshiftException.Internal($"step kind '{step.Kind}' is not registered"))
-            .CreateExecutor(step.Options);
+    /// <summary>One executor per step and host, so what it learns of the host (its service manager) is learnt once.</summary>
+    private IStepExecutor Executor(PlanStep step)
+    {
+        if (!executors.TryGetValue(step.Index, out var executor))
+        {
+            executor = (StepKinds.Find(step.Kind) ?? throw DownshiftException.Internal($"step kind '{step.Kind}' is not registered"))
+                .CreateExecutor(step.Options);
+            executors[step.Index] = executor;
+        }
+
+        return executor;
+    }
 
     private StepContext Context(PlanStep step) => new()
     {

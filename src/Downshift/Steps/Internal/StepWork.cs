@@ -3,13 +3,12 @@ using Downshift.Hosts;
 namespace Downshift.Steps.Internal;
 
 /// <summary>
-/// Where a step keeps its saved originals on the host (a folder per step under the run's work
-/// directory) and how it saves and restores a path with <c>cp -a</c> (bytes, mode, owner, links).
+/// Where a step keeps its saved originals on the host (the step's work directory) and how it saves and restores a path with <c>cp -a</c> (bytes, mode, owner, links).
 /// </summary>
 internal static class StepWork
 {
-    public static string DirectoryFor(StepContext context) =>
-        $"{context.WorkDirectory.TrimEnd('/')}/{Safe(context.Step.Id)}";
+    /// <summary>The step's own folder: the engine names it per run and step (runs/RUN/003-id); saving creates it.</summary>
+    public static string DirectoryFor(StepContext context) => context.WorkDirectory.TrimEnd('/');
 
     /// <summary>Copies <paramref name="path"/> (any type) to <paramref name="copy"/>; false when the path does not exist.</summary>
     public static async Task<bool> SaveAsync(IHostTransport host, string path, string copy, CancellationToken cancellationToken)
@@ -53,7 +52,4 @@ internal static class StepWork
             _ => trimmed[..slash],
         };
     }
-
-    private static string Safe(string id) =>
-        string.Concat(id.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' ? c : '_'));
 }

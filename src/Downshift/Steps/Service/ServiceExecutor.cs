@@ -7,6 +7,8 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
 {
     private const string PriorStateKey = "prior-state";
 
+    private ServiceManager? resolved;
+
     public string Describe() =>
         $"service {options.Name}: {Verb(options.Action)} ({options.Manager}" + (options.Port is { } p ? $", port {p})" : ")");
 
@@ -24,11 +26,11 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
             return CheckResult.NotDone;
         }
 
-        var manager = await ServiceManager.ResolveAsync(options, context.Host, cancellationToken);
+        var manager = await ManagerAsync(context.Host, cancellationToken);
         var state = await StateAsync(manager, context.Host, cancellationToken);
         return (options.Action, state) switch
         {
-            (ServiceAction.Stop, ServiceState.Stopped) => CheckResult.Done,
+            (ServiceAction.Stop, _) when state.IsDown() => CheckResult.Done,
             (ServiceAction.Start, ServiceState.Running) => await PortOpenAsync(context.Host, cancellationToken) ? CheckResult.Done : CheckResult.NotDone,
             (_, ServiceState.Unknown) => CheckResult.Unknown,
             _ => CheckResult.NotDone,
@@ -37,7 +39,7 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
 
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var manager = await ServiceManager.ResolveAsync(options, context.Host, cancellationToken);
+        var manager = await ManagerAsync(context.Host, cancellationToken);
         var state = await StateAsync(manager, context.Host, cancellationToken);
         return UndoData.Empty.With(PriorStateKey, state.ToString()).With("manager", manager.Kind);
     }
@@ -51,7 +53,7 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
         var action = (options.Action, prior) switch
         {
             (ServiceAction.Stop, ServiceState.Running) => ServiceAction.Start,
-            (ServiceAction.Start, ServiceState.Stopped or ServiceState.Failed) => ServiceAction.Stop,
+            (ServiceAction.Start, _) when prior.IsDown() => ServiceAction.Stop,
             (ServiceAction.Restart, _) => ServiceAction.Restart,
             _ => (ServiceAction?)null,
         };
@@ -63,7 +65,7 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
     private async Task<StepOutcome> DriveAsync(StepContext context, ServiceAction action, CancellationToken cancellationToken)
     {
         var host = context.Host;
-        var manager = await ServiceManager.ResolveAsync(options, host, cancellationToken);
+        var manager = await ManagerAsync(host, cancellationToken);
         var command = await host.RunAsync(new HostCommand(manager.Command(action)) { Timeout = options.Wait }, cancellationToken);
         var want = action == ServiceAction.Stop ? ServiceState.Stopped : ServiceState.Running;
         var deadline = context.Time.GetTimestamp();
@@ -71,8 +73,7 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
         while (context.Time.GetElapsedTime(deadline) < options.Wait)
         {
             last = await StateAsync(manager, host, cancellationToken);
-            // A service that failed to run is down as far as a stop is concerned.
-            var reached = last == want || (want == ServiceState.Stopped && last == ServiceState.Failed);
+            var reached = want == ServiceState.Stopped ? last.IsDown() : last == ServiceState.Running;
             if (reached && (want == ServiceState.Stopped || await PortOpenAsync(host, cancellationToken)))
             {
                 return StepOutcome.Succeeded($"{options.Name} is {Describe(want)} ({manager.Kind})");
@@ -96,6 +97,10 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
             $"'{manager.Command(action)}' exited {command.ExitCode}: {command.Output.Trim()}" +
             (log.Length == 0 ? "" : $"; recent log: {log}"));
     }
+
+    /// <summary>The service's manager on this executor's host, found once (auto-detection costs a command).</summary>
+    private async Task<ServiceManager> ManagerAsync(IHostTransport host, CancellationToken cancellationToken) =>
+        resolved ??= await ServiceManager.ResolveAsync(options, host, cancellationToken);
 
     private static async Task<ServiceState> StateAsync(ServiceManager manager, IHostTransport host, CancellationToken cancellationToken)
     {

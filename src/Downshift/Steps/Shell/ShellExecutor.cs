@@ -19,8 +19,9 @@ internal sealed class ShellExecutor(ShellOptions options) : IStepExecutor
         var result = await context.Host.RunAsync(
             new HostCommand(options.Command) { Timeout = context.Step.Timeout, Environment = options.Environment },
             cancellationToken);
+        // The output is in the journal's command record already; a failure repeats its tail for the terminal.
         return result.Succeeded
-            ? StepOutcome.Succeeded(Excerpt(result.Output))
+            ? StepOutcome.Succeeded()
             : StepOutcome.Failed($"exit {result.ExitCode}: {Excerpt(result.Output)}");
     }
 

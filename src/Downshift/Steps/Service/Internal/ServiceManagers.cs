@@ -11,6 +11,12 @@ internal enum ServiceState
     Unknown,
 }
 
+internal static class ServiceStates
+{
+    /// <summary>Not running: stopped, or failed to run (supervisor FATAL, systemd failed). A stop has nothing left to do.</summary>
+    public static bool IsDown(this ServiceState state) => state is ServiceState.Stopped or ServiceState.Failed;
+}
+
 /// <summary>How one service manager is driven: the commands, and how to read its status.</summary>
 internal abstract class ServiceManager(string name)
 {
