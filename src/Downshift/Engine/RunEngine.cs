@@ -109,11 +109,11 @@ public sealed class RunEngine(
     {
         var (plan, replay) = await LoadRunAsync(runId);
         var recorder = Recorder(runId);
-        foreach (var name in plan.Hosts)
+        foreach (var entry in plan.HostEntries)
         {
-            await using var host = await connector.ConnectAsync(name, cancellationToken);
+            await using var host = await connector.ConnectAsync(entry, cancellationToken);
             await new HostLease(host, options.StateDirectory, time).ReleaseAsync(runId, cancellationToken);
-            await recorder.AppendAsync(JournalEvent.LeaseReleased, name, result: $"cleared by {options.Operator} (downshift unlock)");
+            await recorder.AppendAsync(JournalEvent.LeaseReleased, entry.Name, result: $"cleared by {options.Operator} (downshift unlock)");
         }
 
         return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {plan.Hosts.Count} host(s); the run stays {replay.Status.ToWire()}");
@@ -205,9 +205,9 @@ public sealed class RunEngine(
     private async Task<HostSession> OpenAsync(Plan plan, string runId, CancellationToken cancellationToken)
     {
         var session = new HostSession();
-        foreach (var name in plan.Hosts)
+        foreach (var entry in plan.HostEntries)
         {
-            var host = await connector.ConnectAsync(name, cancellationToken);
+            var host = await connector.ConnectAsync(entry, cancellationToken);
             var refusal = await new HostLease(host, options.StateDirectory, time)
                 .AcquireAsync(runId, options.Controller, options.ProcessId, cancellationToken);
             if (refusal is not null)

@@ -3,14 +3,14 @@ namespace Downshift.Hosts;
 /// <summary>Opens the transport to a host named in a plan.</summary>
 public interface IHostConnector
 {
-    Task<IHostTransport> ConnectAsync(string host, CancellationToken cancellationToken);
+    Task<IHostTransport> ConnectAsync(HostEntry host, CancellationToken cancellationToken);
 }
 
-/// <summary>Connects only to <c>local</c> (remote hosts arrive with SSH).</summary>
+/// <summary>Connects only to <c>local</c>.</summary>
 public sealed class LocalConnector(TimeProvider timeProvider) : IHostConnector
 {
-    public Task<IHostTransport> ConnectAsync(string host, CancellationToken cancellationToken) =>
-        host == Plans.PlanDefaults.LocalHost
+    public Task<IHostTransport> ConnectAsync(HostEntry host, CancellationToken cancellationToken) =>
+        host.IsLocal
             ? Task.FromResult<IHostTransport>(new LocalTransport(timeProvider))
-            : throw DownshiftException.HostUnreachable(host, "only 'local' is supported by this connector");
+            : throw DownshiftException.HostUnreachable(host.Name, "only 'local' is supported by this connector");
 }

@@ -10,7 +10,11 @@ public sealed record Plan
     public required PlanScope Scope { get; init; }
     public required string FromVersion { get; init; }
     public required string ToVersion { get; init; }
-    public required IReadOnlyList<string> Hosts { get; init; }
+    /// <summary>Names of the targeted hosts, in plan order (the order batches are cut in).</summary>
+    public IReadOnlyList<string> Hosts => HostEntries.Select(h => h.Name).ToList();
+
+    /// <summary>The targeted hosts with how to reach them (from inline hosts or an inventory).</summary>
+    public required IReadOnlyList<Hosts.HostEntry> HostEntries { get; init; }
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

@@ -122,7 +122,7 @@ public static partial class PlanLoader
             Scope = scope,
             FromVersion = from,
             ToVersion = to,
-            Hosts = hosts,
+            HostEntries = [.. hosts.Select(h => new Hosts.HostEntry(h))],
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,
