@@ -70,7 +70,7 @@ internal sealed class InventoryBuilder(string path, PlanErrors errors)
     {
         var depth = Depths();
         var members = groups.Keys.ToDictionary(g => g, g => Members(g, []), StringComparer.Ordinal);
-        var grouped = groups.Where(g => g.Key != Inventory.AllGroup).SelectMany(g => members[g.Key]).ToHashSet(StringComparer.Ordinal);
+        var grouped = groups.Where(g => g.Key is not Inventory.AllGroup and not Inventory.UngroupedGroup).SelectMany(g => members[g.Key]).ToHashSet(StringComparer.Ordinal);
         members[Inventory.AllGroup] = [.. hostOrder];
         members[Inventory.UngroupedGroup] = [.. hostOrder.Where(h => !grouped.Contains(h))];
 
