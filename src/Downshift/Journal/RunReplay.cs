@@ -11,7 +11,14 @@ public sealed record RunReplay
     /// <summary>The Result of the last RollbackStarted (why it rolled back), if any.</summary>
     public string? RollbackReason { get; init; }
 
+    /// <summary>Some rollback started: of the whole fleet, or of a failed host.</summary>
     public bool RollbackStarted { get; init; }
+
+    /// <summary>The run decided to roll back every host that changed (a RollbackStarted record without a host).</summary>
+    public bool FleetRollbackStarted { get; init; }
+
+    /// <summary>Hosts whose own rollback started (a failed host goes back at once), in order.</summary>
+    public IReadOnlyList<string> HostsRolledBack { get; init; } = [];
 
     public bool Cancelled { get; init; }
 
@@ -34,6 +41,11 @@ public sealed record RunReplay
         [.. Steps.Where(s => s.NeedsUndo)
             .OrderByDescending(s => s.PreparedOrder >= 0 ? s.PreparedOrder : s.StartedOrder)];
 
+    /// <summary>Hosts that failed: a step failed there, or their own rollback started.</summary>
+    public IReadOnlyList<string> FailedHosts() =>
+        [.. Hosts.Where(h => HostsRolledBack.Contains(h, StringComparer.Ordinal)
+            || Steps.Any(s => s.Host == h && s.StepOutcome == StepState.Failed))];
+
     /// <summary>Steps started and not ended; after a crash their effect is unknown until checked.</summary>
     public IReadOnlyList<StepReplay> InFlightSteps() =>
         [.. Steps.Where(s => s.State is StepState.InFlight or StepState.UndoInFlight)];
@@ -55,6 +67,8 @@ public sealed record RunReplay
         var openAfterFinish = false;
         string? rollbackReason = null;
         var rollbackStarted = false;
+        var fleetRollback = false;
+        var hostsRolledBack = new List<string>();
         var cancelled = false;
 
         for (var i = 0; i < records.Count; i++)
@@ -75,6 +89,15 @@ public sealed record RunReplay
                 case JournalEvent.RollbackStarted:
                     rollbackStarted = true;
                     rollbackReason = record.Result;
+                    if (record.Host is null)
+                    {
+                        fleetRollback = true;
+                    }
+                    else if (!hostsRolledBack.Contains(record.Host, StringComparer.Ordinal))
+                    {
+                        hostsRolledBack.Add(record.Host);
+                    }
+
                     break;
                 case JournalEvent.Cancelled:
                     cancelled = true;
@@ -109,6 +132,8 @@ public sealed record RunReplay
             Status = status,
             RollbackReason = rollbackReason,
             RollbackStarted = rollbackStarted,
+            FleetRollbackStarted = fleetRollback,
+            HostsRolledBack = hostsRolledBack,
             Cancelled = cancelled,
             StartedAt = startedAt,
             FinishedAt = status is RunStatus.Running ? null : lastFinished?.Time,
