@@ -203,3 +203,64 @@ public sealed record RunReplay
         }
     }
 }
+
+/// <summary>Where one host of a run stands, for the end-of-run table and <c>status</c>.</summary>
+public enum HostState
+{
+    /// <summary>No step started on the host (a later batch that never ran, or staged only).</summary>
+    Untouched,
+
+    /// <summary>The host's changes are in place (nothing undone).</summary>
+    Changed,
+
+    /// <summary>The host's changes were undone.</summary>
+    RolledBack,
+
+    /// <summary>A step failed and nothing on the host needed undoing (staging failed).</summary>
+    Failed,
+
+    /// <summary>A step or an undo was in flight when the run stopped.</summary>
+    InFlight,
+
+    /// <summary>An undo failed: a human must look at the host.</summary>
+    NeedsAttention,
+}
+
+/// <summary>One host's state with the step it reached.</summary>
+public sealed record HostSummary(string Host, HostState State, string? LastStep);
+
+/// <summary>Derives each host's <see cref="HostState"/> from a replay.</summary>
+public static class HostSummaries
+{
+    public static IReadOnlyList<HostSummary> Of(RunReplay replay)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        return [.. replay.Hosts.Select(host =>
+        {
+            var steps = replay.Steps.Where(s => s.Host == host).ToList();
+            var last = steps.LastOrDefault()?.StepId;
+            var state = steps switch
+            {
+                [] => HostState.Untouched,
+                _ when steps.Any(s => s.State is StepState.UndoFailed) => HostState.NeedsAttention,
+                _ when steps.Any(s => s.State is StepState.InFlight or StepState.UndoInFlight) => HostState.InFlight,
+                _ when steps.Any(s => s.NeedsUndo) => HostState.Changed,
+                _ when steps.Any(s => s.State is StepState.Undone or StepState.UndoSkipped) => HostState.RolledBack,
+                _ when steps.Any(s => s.State is StepState.Failed) => HostState.Failed,
+                _ when steps.All(s => s.State is StepState.Succeeded or StepState.AlreadyDone) => HostState.Changed,
+                _ => HostState.Untouched,
+            };
+            return new HostSummary(host, state, last);
+        })];
+    }
+
+    public static string ToWire(this HostState state) => state switch
+    {
+        HostState.Untouched => "untouched",
+        HostState.Changed => "changed",
+        HostState.RolledBack => "rolled-back",
+        HostState.Failed => "failed",
+        HostState.InFlight => "in-flight",
+        _ => "needs-attention",
+    };
+}

@@ -94,6 +94,9 @@ public sealed class FleetRolloutTests
         var replay = RunReplay.From(await h.RecordsAsync(result.RunId));
         Assert.Equal(RunStatus.Partial, replay.Status);
         Assert.Equal(["h2"], replay.FailedHosts());
+        Assert.Equal(
+            ["h1 changed", "h2 rolled-back", "h3 changed", "h4 changed"],
+            HostSummaries.Of(replay).Select(s => $"{s.Host} {s.State.ToWire()}"));
     }
 
     [Fact]
@@ -111,6 +114,9 @@ public sealed class FleetRolloutTests
         Assert.All(new[] { "h4", "h5", "h6" }, host => Assert.Empty(Lines(h, host)));
         var records = await h.RecordsAsync(result.RunId);
         Assert.Contains(records, r => r.Event == JournalEvent.RollbackStarted && r.Host is null);
+        Assert.Equal(
+            ["h1 rolled-back", "h2 rolled-back", "h3 rolled-back", "h4 untouched", "h5 untouched", "h6 untouched"],
+            HostSummaries.Of(RunReplay.From(records)).Select(s => $"{s.Host} {s.State.ToWire()}"));
     }
 
     [Fact]
