@@ -142,6 +142,7 @@ public static partial class PlanLoader
 
         var hosts = PlanHostsReader.Read(root, hostSources);
 
+        var strategy = StrategyReader.Read(root, hosts.Count);
         var phases = ReadPhases(root);
         if (name is null || reason is null || scope is null || from is null || to is null || phases is null)
         {
@@ -156,6 +157,7 @@ public static partial class PlanLoader
             FromVersion = from,
             ToVersion = to,
             HostEntries = hosts,
+            Strategy = strategy,
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,
