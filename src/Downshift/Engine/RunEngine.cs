@@ -55,6 +55,10 @@ public sealed class RunEngine(
         foreach (var runner in session.Runners)
         {
             await recorder.AppendAsync(JournalEvent.LeaseAcquired, runner.Host, result: $"{options.StateDirectory}/lease");
+            if (runner.Transport is Hosts.Ssh.IHostKeyTrustReport { NewlyTrustedKey: { } trusted })
+            {
+                await recorder.AppendAsync(JournalEvent.Note, runner.Host, result: trusted.ToString());
+            }
         }
 
         return await ForwardThenFinishAsync(plan, session, recorder, replay: null, new Dictionary<string, CheckResult>(), control);

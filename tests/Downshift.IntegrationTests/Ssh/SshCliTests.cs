@@ -59,6 +59,24 @@ public sealed class SshCliTests(SshServerFixture fixture) : IClassFixture<SshSer
         Assert.False(File.Exists(marker));
     }
 
+    [Fact]
+    public async Task Run_TrustNewHostKeys_PinsTheKeyAndJournalsIt()
+    {
+        // Given a host whose key the operator's known_hosts does not hold
+        var knownHosts = work.Combine("tofu_known_hosts");
+        var plan = await WritePlanAsync("box", """{id: noop, kind: shell, command: "true", undo: "true"}""");
+
+        // When the run trusts new keys
+        var run = await CliRunner.RunAsync(["run", plan, "--json", "--known-hosts", knownHosts, "--trust-new-host-keys"], Environment(), cancellationToken: Ct);
+
+        // Then the key is pinned and the journal says so
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"[127.0.0.1]:{server.Port} ssh-ed25519 ", await File.ReadAllTextAsync(knownHosts, Ct), StringComparison.Ordinal);
+        var runId = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("run").GetString()!;
+        var log = await CliRunner.RunAsync(["log", runId], Environment(), cancellationToken: Ct);
+        Assert.Contains("trusted the new ssh-ed25519 host key SHA256:", log.Stdout, StringComparison.Ordinal);
+    }
+
     public void Dispose() => work.Dispose();
 
     private Dictionary<string, string?> Environment() => new()
