@@ -21,6 +21,7 @@ root.Subcommands.Add(ResumeCommand.Create(options));
 root.Subcommands.Add(RollbackCommand.Create(options));
 root.Subcommands.Add(ReportCommand.Create(options));
 root.Subcommands.Add(UnlockCommand.Create(options));
+root.Subcommands.Add(LabCommand.Create(options));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
