@@ -44,23 +44,14 @@ public static class Lab
         {
             var state = await CreateNetworkAsync(options, paths, lower, cancellationToken);
             await Run.CheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", $"downshift-lab-{options.Name}", "-f", paths.PrivateKey], cancellationToken);
-            state = await StartRepositoryServerAsync(state, paths, cancellationToken);
+            report.Report($"network {state.Names.Bridge} {state.Subnet}.0/24 ready");
             var url = RepositoryUrlFor(state.Names);
-            using (var parallel = new SemaphoreSlim(4))
-            {
-                await Task.WhenAll(Enumerable.Range(1, options.Hosts).Select(async i =>
-                {
-                    await parallel.WaitAsync(cancellationToken);
-                    try
-                    {
-                        await HostStarter.StartAsync(state, paths, i, url, cancellationToken);
-                    }
-                    finally
-                    {
-                        parallel.Release();
-                    }
-                }));
-            }
+            var repositoryServer = StartRepositoryServerAsync(state, paths, cancellationToken); // meanwhile, the hosts start
+            await Task.WhenAll(Enumerable.Range(1, options.Hosts).Select(i => HostStarter.PrepareAsync(state, paths, i, url, cancellationToken)));
+            await HostStarter.StartAllAsync(state, paths, cancellationToken);
+            report.Report($"{options.Hosts} host(s) started");
+            state = await repositoryServer;
+            report.Report($"repository server on {url}");
 
             var lab = new LabInstance(state, paths);
             await WriteClientFilesAsync(lab, paths, cancellationToken);

@@ -44,19 +44,37 @@ internal static class HostRootText
     public static string YumRepo(string repositoryUrl) =>
         $"[lab]\nname=downshift lab\nbaseurl={repositoryUrl}/rpm\nenabled=1\ngpgcheck=0\nrepo_gpgcheck=0\nmetadata_expire=0\n";
 
+    /// <summary>For <c>ip -batch</c>: each host's netns, and its veth with one end (eth0) inside and the other in the bridge.</summary>
+    public static string NetworkBatch(LabNames names, IEnumerable<int> indexes)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var i in indexes)
+        {
+            text.Append($"netns add {names.Netns(i)}\n")
+                .Append($"link add {names.Veth(i)} type veth peer name eth0 netns {names.Netns(i)}\n")
+                .Append($"link set {names.Veth(i)} master {names.Bridge} up\n");
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>
     /// The host's first process, run by <c>unshare</c> as PID 1 of its pid namespace: mounts the overlay
     /// root and the kernel file systems, installs the seed files (through the overlay, so directories
     /// keep their owners), then becomes supervisord inside the root.
     /// </summary>
-    public static string InitScript(string hostName, string mountName, string lower, string hostDirectory)
+    public static string InitScript(LabHost host, string mountName, string lower, string hostDirectory)
     {
+        var hostName = host.Name;
         var m = Sh.Quote(Path.Combine(hostDirectory, "merged"));
         var seed = Sh.Quote(Path.Combine(hostDirectory, "seed"));
         var upper = Path.Combine(hostDirectory, "upper");
         var work = Path.Combine(hostDirectory, "work");
         return $"""
             set -e
+            ip addr add {host.Address}/24 dev eth0
+            ip link set eth0 up
+            ip link set lo up
             hostname {Sh.Quote(hostName)}
             mount -t overlay {Sh.Quote(mountName)} -o {Sh.Quote($"lowerdir={lower},upperdir={upper},workdir={work}")} {m}
             mount -t proc proc {m}/proc

@@ -4,27 +4,46 @@ using Downshift.Hosts;
 namespace Downshift.Lab.Internal;
 
 /// <summary>
-/// Brings one host up: its seed files (host key, authorized key, sshd/supervisor/apt/dnf settings), its
+/// Brings hosts up: its seed files (host key, authorized key, sshd/supervisor/apt/dnf settings), its
 /// network namespace with a veth into the lab bridge, and its init (unshare → overlay root → supervisord).
 /// </summary>
 internal static class HostStarter
 {
-    public static async Task StartAsync(LabState state, LabPaths paths, int index, string repositoryUrl, CancellationToken cancellationToken)
+    /// <summary>Writes the host's seed files and directories (its own host key): safe to run for many hosts at once.</summary>
+    public static async Task PrepareAsync(LabState state, LabPaths paths, int index, string repositoryUrl, CancellationToken cancellationToken)
     {
-        var names = state.Names;
-        var host = names.Host(index);
-        var hostDirectory = paths.Host(host.Name);
-        await WriteSeedAsync(paths, host, names.Gateway, repositoryUrl, cancellationToken);
+        var host = state.Names.Host(index);
+        await WriteSeedAsync(paths, host, state.Names.Gateway, repositoryUrl, cancellationToken);
         foreach (var sub in new[] { "upper", "work", "merged" })
         {
-            Directory.CreateDirectory(Path.Combine(hostDirectory, sub));
+            Directory.CreateDirectory(Path.Combine(paths.Host(host.Name), sub));
         }
+    }
 
-        await CreateNetworkAsync(names, index, cancellationToken);
-        var init = HostRootText.InitScript(host.Name, names.Netns(index), state.LowerDirectory, hostDirectory);
-        var command = $"ip netns exec {Sh.Quote(names.Netns(index))} unshare --mount --uts --pid --kill-child --propagation private /bin/sh -c {Sh.Quote(init)}";
-        var pid = await Run.StartDetachedAsync(command, Path.Combine(hostDirectory, "init.log"), cancellationToken);
-        await File.WriteAllTextAsync(paths.UnsharePid(host.Name), pid.ToString(CultureInfo.InvariantCulture) + "\n", cancellationToken);
+    /// <summary>
+    /// Makes every host's netns and veth (one <c>ip -batch</c>: <c>ip netns add</c> is racy in parallel),
+    /// then starts every host's init at once (one shell). Addresses inside a netns are set by the host's
+    /// own init, in parallel. Records each unshare PID in hN/unshare.pid.
+    /// </summary>
+    public static async Task StartAllAsync(LabState state, LabPaths paths, CancellationToken cancellationToken)
+    {
+        var names = state.Names;
+        var indexes = Enumerable.Range(1, state.Hosts).ToList();
+        var batch = Path.Combine(paths.Directory, "network.batch");
+        await File.WriteAllTextAsync(batch, HostRootText.NetworkBatch(names, indexes), cancellationToken);
+        await Run.CheckedAsync("ip", ["-batch", batch], cancellationToken);
+        var commands = indexes.Select(i =>
+        {
+            var host = names.Host(i);
+            var init = HostRootText.InitScript(host, names.Netns(i), state.LowerDirectory, paths.Host(host.Name));
+            var command = $"ip netns exec {Sh.Quote(names.Netns(i))} unshare --mount --uts --pid --kill-child --propagation private /bin/sh -c {Sh.Quote(init)}";
+            return (command, Path.Combine(paths.Host(host.Name), "init.log"));
+        }).ToList();
+        var pids = await Run.StartDetachedAsync(commands, cancellationToken);
+        foreach (var (i, pid) in indexes.Zip(pids))
+        {
+            await File.WriteAllTextAsync(paths.UnsharePid(LabNames.HostName(i)), pid.ToString(CultureInfo.InvariantCulture) + "\n", cancellationToken);
+        }
     }
 
     /// <summary>The public half of the host key the seed holds (what known_hosts records).</summary>
@@ -52,17 +71,5 @@ internal static class HostStarter
         {
             await File.WriteAllTextAsync(Path.Combine(seed, name), text, cancellationToken);
         }
-    }
-
-    private static async Task CreateNetworkAsync(LabNames names, int index, CancellationToken cancellationToken)
-    {
-        var ns = names.Netns(index);
-        var veth = names.Veth(index);
-        await Run.CheckedAsync("ip", ["netns", "add", ns], cancellationToken);
-        await Run.CheckedAsync("ip", ["link", "add", veth, "type", "veth", "peer", "name", "eth0", "netns", ns], cancellationToken);
-        await Run.CheckedAsync("ip", ["link", "set", veth, "master", names.Bridge, "up"], cancellationToken);
-        await Run.CheckedAsync("ip", ["-n", ns, "addr", "add", names.Address(index) + "/24", "dev", "eth0"], cancellationToken);
-        await Run.CheckedAsync("ip", ["-n", ns, "link", "set", "eth0", "up"], cancellationToken);
-        await Run.CheckedAsync("ip", ["-n", ns, "link", "set", "lo", "up"], cancellationToken);
     }
 }

@@ -16,7 +16,7 @@ internal static class RootfsCache
     public const string Suite = "bookworm";
 
     /// <summary>Bump when <see cref="CustomizeScript"/> changes: a new key, a new rootfs.</summary>
-    public const string ScriptVersion = "1";
+    public const string ScriptVersion = "2";
 
     public static readonly IReadOnlyList<string> Packages =
         ["openssh-server", "python3", "iproute2", "curl", "procps", "supervisor", "sudo", "dnf", "rpm", "ca-certificates"];
@@ -131,7 +131,12 @@ internal static class RootfsCache
     private static async Task<string?> ReadIfExistsAsync(string path, CancellationToken cancellationToken) =>
         File.Exists(path) ? await File.ReadAllTextAsync(path, cancellationToken) : null;
 
-    /// <summary>Runs inside the fresh rootfs (chroot): what every host shares.</summary>
+    /// <summary>
+    /// Runs inside the fresh rootfs (chroot): what every host shares. Notes: deploy gets the password
+    /// '*' because sshd without PAM refuses a locked ('!') account even for key logins; Debian's rpm keeps
+    /// its database in ~/.rpmdb unless %_dbpath says otherwise, and Debian has no system-release package
+    /// for dnf's $releasever, hence /etc/rpm/macros and /etc/dnf/vars/releasever.
+    /// </summary>
     public static string CustomizeScript =>
         """
         set -e
@@ -140,6 +145,7 @@ internal static class RootfsCache
         printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
         chmod 755 /usr/sbin/policy-rc.d
         id deploy >/dev/null 2>&1 || useradd --create-home --shell /bin/bash deploy
+        usermod --password '*' deploy
         install -d -m 700 -o deploy -g deploy /home/deploy/.ssh
         install -d -m 700 /root/.ssh
         echo 'deploy ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/deploy

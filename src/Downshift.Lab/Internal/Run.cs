@@ -74,15 +74,21 @@ internal static class Run
         CheckedAsync("/bin/sh", ["-c", script], cancellationToken);
 
     /// <summary>
-    /// Starts COMMAND (a shell command line) in its own session, detached from this process (its
-    /// parent becomes init), stdin from /dev/null and output to <paramref name="logPath"/>; returns its
-    /// PID. It outlives this process: <c>downshift lab up</c> exits, the hosts stay.
+    /// Starts each COMMAND (a shell command line) in its own session, detached from this process (its
+    /// parent becomes init), stdin from /dev/null and output to its log; returns their PIDs in order.
+    /// They outlive this process: <c>downshift lab up</c> exits, the hosts stay.
     /// </summary>
-    public static async Task<int> StartDetachedAsync(string command, string logPath, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<int>> StartDetachedAsync(IReadOnlyList<(string Command, string LogPath)> commands, CancellationToken cancellationToken)
     {
         // A background job of a non-interactive sh is not a group leader, so setsid does not fork: $! is the PID.
-        var script = $"setsid {command} </dev/null >{Sh.Quote(logPath)} 2>&1 & echo $!";
+        var script = string.Concat(commands.Select(c => $"setsid {c.Command} </dev/null >{Sh.Quote(c.LogPath)} 2>&1 & echo $!\n"));
         var output = await ShellAsync(script, cancellationToken);
-        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var pids = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p.Trim(), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        return pids.Count == commands.Count
+            ? pids
+            : throw DownshiftException.InvalidState($"started {commands.Count} processes but got {pids.Count} PIDs: {output}");
     }
+
+    public static async Task<int> StartDetachedAsync(string command, string logPath, CancellationToken cancellationToken) =>
+        (await StartDetachedAsync([(command, logPath)], cancellationToken))[0];
 }

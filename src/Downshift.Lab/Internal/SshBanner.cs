@@ -9,7 +9,7 @@ internal static class SshBanner
     public static async Task<bool> AnswersAsync(LabHost host, CancellationToken cancellationToken)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
+        attempt.CancelAfter(TimeSpan.FromMilliseconds(500)); // a host not up yet may not answer ARP: do not wait seconds for it
         try
         {
             using var client = new TcpClient();
@@ -24,21 +24,24 @@ internal static class SshBanner
         }
     }
 
-    /// <summary>Polls every host until all answer or <paramref name="limit"/> passes; returns the hosts that never answered.</summary>
+    /// <summary>Polls every host, each on its own, until all answer or <paramref name="limit"/> passes; returns the hosts that never answered.</summary>
     public static async Task<IReadOnlyList<LabHost>> WaitAllAsync(IReadOnlyList<LabHost> hosts, TimeSpan limit, CancellationToken cancellationToken)
     {
         var started = TimeProvider.System.GetTimestamp();
-        var waiting = hosts.ToList();
-        while (waiting.Count > 0 && TimeProvider.System.GetElapsedTime(started) < limit)
+        var answered = await Task.WhenAll(hosts.Select(async host =>
         {
-            var answers = await Task.WhenAll(waiting.Select(h => AnswersAsync(h, cancellationToken)));
-            waiting = waiting.Where((_, i) => !answers[i]).ToList();
-            if (waiting.Count > 0)
+            while (TimeProvider.System.GetElapsedTime(started) < limit)
             {
-                await Task.Delay(100, cancellationToken);
-            }
-        }
+                if (await AnswersAsync(host, cancellationToken))
+                {
+                    return true;
+                }
 
-        return waiting;
+                await Task.Delay(50, cancellationToken);
+            }
+
+            return false;
+        }));
+        return hosts.Where((_, i) => !answered[i]).ToList();
     }
 }
