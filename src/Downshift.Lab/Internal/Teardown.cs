@@ -19,7 +19,8 @@ internal static class Teardown
         {
             if (ReadPid(paths.UnsharePid(host)) is { } pid && IsOurs(pid, "unshare", prefix))
             {
-                await Processes.SignalAsync(pid, "TERM", cancellationToken);
+                // unshare --fork ignores SIGTERM while it waits; SIGKILL it and --kill-child ends the host's pid namespace.
+                await Processes.SignalAsync(pid, "KILL", cancellationToken);
                 pids.Add(pid);
             }
         }
