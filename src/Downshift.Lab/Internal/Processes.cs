@@ -28,6 +28,23 @@ internal static class Processes
         }
     }
 
+    /// <summary>What /proc/PID/ns/net points at (<c>net:[INODE]</c>), or null when the process is gone.</summary>
+    public static string? NetworkNamespace(int pid)
+    {
+        try
+        {
+            return new FileInfo($"/proc/{pid}/ns/net").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The first child of PID (for a host: its PID 1, the child of unshare).</summary>
     public static int? FirstChild(int pid)
     {
@@ -59,9 +76,14 @@ internal static class Processes
         }
     }
 
-    /// <summary>Sends a signal by PID (no-op when the process is gone).</summary>
-    public static Task SignalAsync(int pid, string signal, CancellationToken cancellationToken) =>
-        Run.CaptureAsync("kill", ["-s", signal, pid.ToString(CultureInfo.InvariantCulture)], cancellationToken);
+    /// <summary>Sends a signal to each PID, with one <c>kill</c> (a PID that is gone is no error).</summary>
+    public static async Task SignalAsync(IReadOnlyCollection<int> pids, string signal, CancellationToken cancellationToken)
+    {
+        if (pids.Count > 0)
+        {
+            await Run.CaptureAsync("kill", ["-s", signal, .. pids.Select(p => p.ToString(CultureInfo.InvariantCulture))], cancellationToken);
+        }
+    }
 
     /// <summary>Waits (bounded) until every PID is gone or a zombie; returns those still alive.</summary>
     public static async Task<IReadOnlyList<int>> WaitGoneAsync(IReadOnlyCollection<int> pids, TimeSpan limit, CancellationToken cancellationToken)

@@ -15,9 +15,12 @@ internal sealed record RunResult(int ExitCode, string Stdout, string Stderr)
 /// </summary>
 internal static class Run
 {
-    /// <summary>Runs FILE ARGS, waits, and returns what it wrote. <paramref name="onLine"/> sees stdout lines as they come.</summary>
+    /// <summary>
+    /// Runs FILE ARGS (with <paramref name="standardInput"/> on stdin, if given), waits, and returns what
+    /// it wrote. <paramref name="onLine"/> sees stdout lines as they come.
+    /// </summary>
     public static async Task<RunResult> CaptureAsync(
-        string file, IEnumerable<string> args, CancellationToken cancellationToken, Action<string>? onLine = null)
+        string file, IEnumerable<string> args, CancellationToken cancellationToken, Action<string>? onLine = null, string? standardInput = null)
     {
         var info = new ProcessStartInfo(file)
         {
@@ -33,6 +36,11 @@ internal static class Run
 
         info.Environment["LC_ALL"] = "C";
         using var process = Process.Start(info) ?? throw DownshiftException.Internal($"could not start {file}");
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+        }
+
         process.StandardInput.Close();
         var stdout = new System.Text.StringBuilder();
         var readOut = Task.Run(async () =>

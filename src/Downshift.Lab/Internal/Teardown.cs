@@ -13,54 +13,44 @@ internal static class Teardown
     {
         var state = await LabState.ReadAsync(paths.Directory, cancellationToken);
         var prefix = new LabNames(name, "0.0.0").Prefix;
-        var pids = new List<int>();
-
-        foreach (var host in paths.ExistingHostNames())
-        {
-            if (ReadPid(paths.UnsharePid(host)) is { } pid && IsOurs(pid, "unshare", prefix))
-            {
-                // unshare --fork ignores SIGTERM while it waits; SIGKILL it and --kill-child ends the host's pid namespace.
-                await Processes.SignalAsync(pid, "KILL", cancellationToken);
-                pids.Add(pid);
-            }
-        }
+        var unshares = paths.ExistingHostNames()
+            .Select(host => ReadPid(paths.UnsharePid(host)))
+            .OfType<int>()
+            .Where(pid => IsOurs(pid, "unshare", prefix))
+            .ToList();
+        // unshare --fork ignores SIGTERM while it waits; SIGKILL it and --kill-child ends the host's pid namespace.
+        await Processes.SignalAsync(unshares, "KILL", cancellationToken);
 
         var namespaces = (await Run.CaptureAsync("ip", ["netns", "list"], cancellationToken)).Stdout
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ')[0])
             .Where(ns => ns.StartsWith(prefix, StringComparison.Ordinal))
             .ToList();
-        foreach (var ns in namespaces)
-        {
-            foreach (var pid in await NetnsPidsAsync(ns, cancellationToken))
-            {
-                await Processes.SignalAsync(pid, "KILL", cancellationToken);
-                pids.Add(pid);
-            }
-        }
+        var inNamespaces = await PidsInNamespacesAsync(namespaces, cancellationToken);
+        await Processes.SignalAsync(inNamespaces, "KILL", cancellationToken);
 
+        var pids = unshares.Concat(inNamespaces).ToList();
         if (state?.RepositoryServerPid is { } server && IsOurs(server, "http.server", state.Names.Gateway))
         {
-            await Processes.SignalAsync(server, "TERM", cancellationToken);
+            await Processes.SignalAsync([server], "TERM", cancellationToken);
             pids.Add(server);
         }
 
         var stubborn = await Processes.WaitGoneAsync(pids, TimeSpan.FromSeconds(5), cancellationToken);
-        foreach (var pid in stubborn)
-        {
-            await Processes.SignalAsync(pid, "KILL", cancellationToken);
-        }
-
+        await Processes.SignalAsync(stubborn, "KILL", cancellationToken);
         await Processes.WaitGoneAsync(stubborn, TimeSpan.FromSeconds(5), cancellationToken);
 
-        foreach (var link in await LinksAsync(prefix, cancellationToken))
+        // Deleting a netns takes its veth pair with it (the kernel cleans up in batches, faster than one
+        // `link del` per veth); then whatever is left of ds-NAME-* (the bridge, veths of a half-made host).
+        if (namespaces.Count > 0)
         {
-            await Run.CaptureAsync("ip", ["link", "del", link], cancellationToken);
+            await Run.CaptureAsync("ip", ["-force", "-batch", "-"], cancellationToken, standardInput: string.Concat(namespaces.Select(ns => $"netns del {ns}\n")));
         }
 
-        foreach (var ns in namespaces)
+        var links = await WaitVethsGoneAsync(prefix, cancellationToken);
+        if (links.Count > 0)
         {
-            await Run.CaptureAsync("ip", ["netns", "del", ns], cancellationToken);
+            await Run.CaptureAsync("ip", ["-force", "-batch", "-"], cancellationToken, standardInput: string.Concat(links.Select(l => $"link del {l}\n")));
         }
 
         await UnmountLeftoversAsync(paths.Directory, cancellationToken);
@@ -78,6 +68,49 @@ internal static class Teardown
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => int.Parse(s.Trim(), CultureInfo.InvariantCulture))
             .ToList();
+
+    /// <summary>
+    /// Every PID whose network namespace is one of NAMESPACES (what <c>ip netns pids</c> says, for all
+    /// of them in one pass over /proc): a process's /proc/PID/ns/net reads <c>net:[INODE]</c>.
+    /// </summary>
+    public static async Task<IReadOnlyList<int>> PidsInNamespacesAsync(IReadOnlyList<string> namespaces, CancellationToken cancellationToken)
+    {
+        if (namespaces.Count == 0)
+        {
+            return [];
+        }
+
+        var inodes = (await Run.CaptureAsync("stat", ["-L", "-c", "%i", .. namespaces.Select(ns => "/run/netns/" + ns)], cancellationToken)).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(inode => $"net:[{inode.Trim()}]")
+            .ToHashSet(StringComparer.Ordinal);
+        var pids = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && Processes.NetworkNamespace(pid) is { } ns && inodes.Contains(ns))
+            {
+                pids.Add(pid);
+            }
+        }
+
+        return pids;
+    }
+
+    /// <summary>Waits (bounded) until the lab's veths are gone with their namespaces; returns the links left.</summary>
+    private static async Task<IReadOnlyList<string>> WaitVethsGoneAsync(string prefix, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var links = await LinksAsync(prefix, cancellationToken);
+            if (attempt >= 50 || links.All(l => l.EndsWith("br", StringComparison.Ordinal)))
+            {
+                return links;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
 
     /// <summary>Interface names (in this namespace) that start with PREFIX.</summary>
     public static async Task<IReadOnlyList<string>> LinksAsync(string prefix, CancellationToken cancellationToken) =>
