@@ -38,6 +38,14 @@ public static class Lab
             throw DownshiftException.InvalidState($"lab '{options.Name}' is already up (downshift lab down --name {options.Name})");
         }
 
+        var prefix = new LabNames(options.Name, "0.0.0").Prefix;
+        if (!File.Exists(LabState.PathIn(paths.Directory)) && (await Teardown.LinksAsync(prefix, cancellationToken)).Count > 0)
+        {
+            // Kernel names are machine-wide: these belong to a lab of this name in another state directory.
+            throw DownshiftException.InvalidState(
+                $"lab name '{options.Name}' is in use on this machine (interfaces {prefix}*, see 'ip link'), not by a lab in {options.StateRoot}; pick another name");
+        }
+
         await Teardown.RunAsync(options.Name, paths, cancellationToken); // leftovers of a crashed lab of this name
         var lower = await RootfsCache.EnsureAsync(report, cancellationToken);
         try

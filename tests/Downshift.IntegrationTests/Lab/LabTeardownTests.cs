@@ -64,6 +64,29 @@ public sealed class LabTeardownTests
     }
 
     [Fact]
+    public async Task Up_NameWhoseInterfacesBelongToAnotherStateDirectory_IsRefusedAndLeavesThemAlone()
+    {
+        // Given a bridge named like lab NAME's, made by someone else (no lab NAME in our state directory)
+        var name = LabFixture.UniqueName();
+        var bridge = $"ds-{name}-br";
+        await OutputAsync("ip", "link", "add", bridge, "type", "bridge");
+        try
+        {
+            // When a lab of that name is asked for, it is refused
+            var error = await Assert.ThrowsAsync<DownshiftException>(() =>
+                Downshift.Lab.Lab.UpAsync(new LabOptions { Name = name, Hosts = 1, StateRoot = LabFixture.StateRoot }, Token).WaitAsync(LabFixture.Timeout, Token));
+
+            // And the other bridge is still there
+            Assert.Contains("in use on this machine", error.Message, StringComparison.Ordinal);
+            Assert.Contains(bridge, await OutputAsync("ip", "-o", "link", "show"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await OutputAsync("ip", "link", "del", bridge);
+        }
+    }
+
+    [Fact]
     public async Task Down_LabThatNeverExisted_Succeeds() =>
         await Downshift.Lab.Lab.DownAsync(LabFixture.UniqueName(), LabFixture.StateRoot, Token).WaitAsync(LabFixture.Timeout, Token);
 

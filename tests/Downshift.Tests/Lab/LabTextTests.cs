@@ -67,4 +67,25 @@ public sealed class LabTextTests
         Assert.Contains("baseurl=http://10.1.2.1:8088/rpm\n", HostRootText.YumRepo("http://10.1.2.1:8088"), StringComparison.Ordinal);
         Assert.Contains("gpgcheck=0\n", HostRootText.YumRepo("http://10.1.2.1:8088"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void NetworkBatch_TwoHosts_NetnsThenVethIntoTheBridgeForEach()
+    {
+        var text = HostRootText.NetworkBatch(new LabNames("t1", "10.1.2"), [1, 2]);
+
+        Assert.Equal(
+            "netns add ds-t1-h1\nlink add ds-t1-v1 type veth peer name eth0 netns ds-t1-h1\nlink set ds-t1-v1 master ds-t1-br up\n" +
+            "netns add ds-t1-h2\nlink add ds-t1-v2 type veth peer name eth0 netns ds-t1-h2\nlink set ds-t1-v2 master ds-t1-br up\n",
+            text);
+    }
+
+    [Fact]
+    public void InitScript_Host_SetsItsAddressMountsItsOverlayAndBecomesSupervisord()
+    {
+        var script = HostRootText.InitScript(new LabHost("h3", "10.1.2.13"), "ds-t1-h3", "/cache/rootfs", "/state/t1/h3");
+
+        Assert.Contains("ip addr add 10.1.2.13/24 dev eth0\n", script, StringComparison.Ordinal);
+        Assert.Contains("mount -t overlay ds-t1-h3 -o lowerdir=/cache/rootfs,upperdir=/state/t1/h3/upper,workdir=/state/t1/h3/work /state/t1/h3/merged\n", script, StringComparison.Ordinal);
+        Assert.EndsWith("/usr/bin/supervisord -n -c /etc/supervisor/supervisord.conf", script.TrimEnd(), StringComparison.Ordinal);
+    }
 }
