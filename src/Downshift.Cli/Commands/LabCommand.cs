@@ -62,14 +62,14 @@ internal sealed class LabCliOptions
 {
     public Option<string> Name { get; } = new("--name")
     {
-        Description = "Lab name, [a-z][a-z0-9]{0,4} (default: lab).",
+        Description = "Lab name, [a-z][a-z0-9]{0,4}; names are machine-wide.",
         DefaultValueFactory = _ => LabOptions.DefaultName,
         Recursive = true,
     };
 
     public Option<string> StateRoot { get; } = new("--state-dir")
     {
-        Description = $"Where labs keep their state (default: ${LabOptions.StateRootVariable}, else {LabOptions.DefaultStateRoot}).",
+        Description = $"Where labs keep their state (${LabOptions.StateRootVariable} overrides the default).",
         DefaultValueFactory = _ => LabOptions.DefaultStateRootFromEnvironment(),
         Recursive = true,
     };
@@ -81,7 +81,7 @@ internal sealed class LabCliOptions
         var instance = await Lab.Lab.OpenAsync(name, parse.GetValue(StateRoot)!, cancellationToken);
         if (instance is null)
         {
-            ui.Fail($"no lab '{Markup.Escape(name)}' is up (downshift lab up N --name {Markup.Escape(name)})");
+            ui.Fail($"no lab '{name}' is up (downshift lab up N --name {name})");
         }
 
         return instance;

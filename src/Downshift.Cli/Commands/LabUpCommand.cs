@@ -12,7 +12,7 @@ internal static class LabUpCommand
         var count = new Argument<int>("hosts") { Description = "How many hosts (h1..hN)." };
         var subnet = new Option<string?>("--subnet") { Description = "First three octets of the lab's /24, e.g. 10.201.7 (default: a free 10.2xx.y)." };
         var repo = new Option<string?>("--repo") { Description = "Directory served to the hosts at http://SUBNET.1:8088 (deb/ for apt, rpm/ for dnf)." };
-        var command = new Command("up", "Bring up N hosts (builds the cached Debian rootfs once, 2–3 min). Prints one line per host and the client files.")
+        var command = new Command("up", "Bring up N hosts (the first one builds the cached Debian rootfs: minutes). Prints one line per host and the client files.")
         {
             count, subnet, repo,
         };
@@ -31,7 +31,7 @@ internal static class LabUpCommand
             {
                 foreach (var error in errors)
                 {
-                    ui.Fail(Markup.Escape(error));
+                    ui.Fail(error);
                 }
 
                 return ExitCodes.InvalidInput;
