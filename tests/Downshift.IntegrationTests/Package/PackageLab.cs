@@ -1,0 +1,86 @@
+using Downshift.Hosts;
+using Downshift.IntegrationTests.TestSupport;
+using Downshift.Plans;
+using Downshift.Steps;
+
+namespace Downshift.IntegrationTests.Package;
+
+/// <summary>
+/// Test hosts for the package step: real Debian hosts (own dpkg and rpm databases, apt and dnf) with
+/// the shop packages from examples/shop/packaging/build.sh served to them. Hosts are reached with
+/// nsenter (<see cref="ExecAsync"/>), and steps run through a transport built on it.
+/// </summary>
+public sealed class PackageLab : IAsyncLifetime
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    /// <summary>A testbed made by testbed.sh (a directory with env.sh and testbed.sh); until Downshift.Lab lands.</summary>
+    public const string TestbedVariable = "DOWNSHIFT_PKG_TESTBED";
+
+    private readonly LocalTransport local = new(TimeProvider.System);
+    private string testbed = "";
+
+    /// <summary>The directory served to the hosts: deb/ and rpm/.</summary>
+    public string RepositoryDirectory { get; private set; } = "";
+
+    public async ValueTask InitializeAsync()
+    {
+        testbed = Environment.GetEnvironmentVariable(TestbedVariable)
+            ?? throw new InvalidOperationException($"set {TestbedVariable} to a testbed directory (env.sh + testbed.sh) with hosts up");
+        RepositoryDirectory = (await LocalAsync($". {Sh.Quote(testbed)}/env.sh && echo \"$REPO\"")).Trim();
+        await LocalAsync($"{Sh.Quote(Path.Combine(RepoPaths.Shop, "packaging", "build.sh"))} {Sh.Quote(RepositoryDirectory)}");
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>Runs a script as root inside the host (no SSH) and returns its exit code and output.</summary>
+    public async Task<CommandResult> ExecAsync(string host, string script)
+    {
+        var index = host.TrimStart('h');
+        var command = $". {Sh.Quote(testbed)}/env.sh && {Sh.Quote(testbed)}/testbed.sh exec {index} " +
+                      $"/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
+        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
+    }
+
+    /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout.</summary>
+    public async Task<string> CheckedExecAsync(string host, string script)
+    {
+        var result = await ExecAsync(host, script);
+        Assert.True(result.Succeeded, $"on {host}: {script}\nexit {result.ExitCode}: {result.Output}");
+        return result.StdoutText;
+    }
+
+    public StepContext Context(string host, string workDirectory, StepOptions options) => new()
+    {
+        Host = new LabHostTransport(this, host),
+        RunId = "run-1",
+        Step = new PlanStep { Id = "downgrade-shopd", Kind = "package", Phase = "change", Index = 0, Options = options, Undo = UndoSpec.Derived },
+        WorkDirectory = workDirectory,
+        PlanDirectory = RepoPaths.Shop,
+        Time = TimeProvider.System,
+    };
+
+    /// <summary>Re-indexes the served repositories after a test added or removed a package file.</summary>
+    public Task RescanAsync() => LocalAsync(
+        $"cd {Sh.Quote(RepositoryDirectory)}/deb && dpkg-scanpackages --multiversion . /dev/null 2>/dev/null > Packages && gzip -n -9 -c Packages > Packages.gz && " +
+        $"createrepo_c --quiet --update {Sh.Quote(RepositoryDirectory)}/rpm >/dev/null");
+
+    private async Task<string> LocalAsync(string script)
+    {
+        var result = await local.RunAsync(new HostCommand(script) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
+        return result.Succeeded ? result.StdoutText : throw new InvalidOperationException($"{script}: exit {result.ExitCode}: {result.Output}");
+    }
+
+    /// <summary>The step's view of a lab host: every command through <see cref="ExecAsync"/>.</summary>
+    private sealed class LabHostTransport(PackageLab lab, string host) : IHostTransport
+    {
+        public string HostName => host;
+
+        public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
+            command.Stdin is null
+                ? lab.ExecAsync(host, command.Script)
+                : throw new NotSupportedException("the package step sends no stdin");
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
