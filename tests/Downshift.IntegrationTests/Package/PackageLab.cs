@@ -10,8 +10,15 @@ namespace Downshift.IntegrationTests.Package;
 /// the shop packages from examples/shop/packaging/build.sh served to them. Hosts are reached with
 /// nsenter (<see cref="ExecAsync"/>), and steps run through a transport built on it.
 /// </summary>
+[CollectionDefinition(PackageLab.Collection)]
+public sealed class PackageLabCollection : ICollectionFixture<PackageLab>;
+
+/// <summary>The lab itself (see <see cref="PackageLabCollection"/>).</summary>
 public sealed class PackageLab : IAsyncLifetime
 {
+    /// <summary>One lab for every package test class: they share the served repository.</summary>
+    public const string Collection = "package lab";
+
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     /// <summary>A testbed made by testbed.sh (a directory with env.sh and testbed.sh); until Downshift.Lab lands.</summary>

@@ -15,7 +15,7 @@ internal sealed record PackageChange(string Name, ChangeAction Action, string? F
     public override string ToString() => Action switch
     {
         ChangeAction.Install => $"install {Name} {To}",
-        ChangeAction.Remove => $"REMOVE {Name} {From}".TrimEnd(),
+        ChangeAction.Remove => $"{Name} {From}".TrimEnd(),
         _ => $"{Name} {From} -> {To}",
     };
 }
@@ -98,7 +98,7 @@ internal static partial class PackageChanges
         var parts = new List<string>();
         if (removals.Count > 0)
         {
-            parts.Add($"it would remove {string.Join(", ", removals)}");
+            parts.Add($"it would REMOVE {string.Join(", ", removals)}");
         }
 
         if (others.Count > 0)
@@ -113,7 +113,7 @@ internal static partial class PackageChanges
     /// <summary>The changes besides the package itself, for the journal.</summary>
     public static string Others(string package, IReadOnlyList<PackageChange> changes)
     {
-        var others = changes.Where(c => c.Name != package).ToList();
+        var others = changes.Where(c => c.Name != package).Select(c => c.Action == ChangeAction.Remove ? $"REMOVE {c}" : c.ToString()).ToList();
         return others.Count == 0 ? "no other package changes" : $"other changes: {string.Join(", ", others)}";
     }
 
