@@ -84,9 +84,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
         await InstallAsync("2.3.0", editConf: false);
         var executor = Executor(new PackageOptions { Name = "shopd", Version = "2.2.0" });
         var context = lab.Context(Host, Work + "-broken", Options("2.2.0"));
-        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
 
-        // When executed
+        // When prepared without staging first (prepare stages itself, still before the change) and executed
         var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
         var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
 
@@ -95,6 +94,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.False(outcome.IsSuccess);
         Assert.Contains("2.2.0", outcome.Detail, StringComparison.Ordinal);
         Assert.Equal("2.2.0 iF ", await StatusAsync());
+        Assert.Equal("shopd_2.2.0.deb\nshopd_2.3.0.deb", (await lab.CheckedExecAsync(Host, $"cd {Work}-broken && ls *.deb")).Trim());
 
         // When undone: 2.3.0 is back and configured, not held
         var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);

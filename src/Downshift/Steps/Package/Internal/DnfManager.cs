@@ -63,6 +63,7 @@ internal sealed class DnfManager : PackageManager
     public override string Prepare => """
         cur=$(query); echo "installed=${cur%%|*}"; echo "status=${cur#*|}"
         [ -z "$cur" ] || echo "file=$(pkgfile "${cur%%|*}")"
+        if verify "$(pkgfile "$V")" "$V" && { [ -z "$cur" ] || verify "$(pkgfile "${cur%%|*}")" "${cur%%|*}"; }; then echo "staged=true"; else echo "staged=false"; fi
         echo "held=$(held)"
         rpm -qc "$P" 2>/dev/null | while read -r f; do echo "conffile=$f $(md5sum < "$f" 2>/dev/null | cut -d' ' -f1)"; done
         leftovers | sed 's/^/leftover=/'

@@ -75,6 +75,16 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
         }
 
         var report = ScriptReport.Parse(result.StdoutText);
+        if (report.One("staged") != "true")
+        {
+            // Not staged (an engine without staging, or a resumed run on a new work directory): save the packages now, still before the change.
+            var staged = await StageAsync(context, cancellationToken);
+            if (!staged.IsSuccess)
+            {
+                throw DownshiftException.InvalidState(staged.Detail ?? $"staging {options.Name} failed");
+            }
+        }
+
         return new UndoData(new Dictionary<string, string>
         {
             [ManagerKey] = manager.Kind,
