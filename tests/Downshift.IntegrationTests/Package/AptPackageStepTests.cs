@@ -31,6 +31,9 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.Contains("no other package changes", staged.Detail, StringComparison.Ordinal);
         Assert.Equal("shopd_2.1.0.deb\nshopd_2.3.0.deb", (await lab.CheckedExecAsync(Host, $"cd {Work} && ls *.deb")).Trim());
         Assert.Equal("2.3.0 ii ", await StatusAsync());
+        var restaged = await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(restaged.IsSuccess, restaged.Detail);
+        Assert.Contains("kept from an earlier staging", restaged.Detail, StringComparison.Ordinal);
 
         // And 2.3.0 disappears from the repository and from the host's apt cache and index
         var served = Path.Combine(lab.RepositoryDirectory, "deb", "shopd_2.3.0_all.deb");

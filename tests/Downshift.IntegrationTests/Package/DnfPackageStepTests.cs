@@ -63,6 +63,30 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         }
     }
 
+    [Fact]
+    public async Task Execute_BrokenPreScript_FailsAndUndoLeavesThePreviousVersion()
+    {
+        // Given shopd 2.3.0, and a 2.2.0 rpm whose %pre fails
+        await InstallAsync("2.3.0");
+        var options = new PackageOptions { Name = "shopd", Version = "2.2.0", Manager = "dnf" };
+        var executor = new PackageStepKind().CreateExecutor(options);
+        var context = lab.Context(Host, Work + "-broken", options);
+        Assert.True((await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When executed
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        TestContext.Current.TestOutputHelper?.WriteLine($"outcome: {outcome.Detail}");
+
+        // Then the step fails, rpm kept 2.3.0, and the undo confirms it without a lock
+        Assert.False(outcome.IsSuccess);
+        Assert.Equal("2.3.0-1", await VersionAsync());
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.Equal("2.3.0-1", await VersionAsync());
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, "grep '^exclude=' /etc/dnf/dnf.conf || true")).Trim());
+    }
+
     private Task<string> VersionAsync() => lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd");
 
     /// <summary>A clean host with shopd VERSION installed by dnf from the lab repository.</summary>

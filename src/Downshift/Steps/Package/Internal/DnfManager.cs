@@ -33,6 +33,8 @@ internal sealed class DnfManager : PackageManager
           sed -i -E "/^exclude=/{s/(=|[ ,])$P([ ,]|$)/\1\2/; s/[ ,]+$//; s/=[ ,]+/=/; s/  +/ /g}; /^exclude=$/d" "$CONF"
         }
         leftovers() { rpm -qc "$P" 2>/dev/null | while read -r f; do for s in .rpmnew .rpmsave .rpmorig; do [ -e "$f$s" ] && echo "$f$s"; done; done | sort -u; }
+        # The lines of a dnf log that say what went wrong (scriptlet errors come before the summary).
+        errors() { grep -iE '^(error|Error|Problem|  - )|scriptlet|conflict|nothing provides' "$1" | grep -v 'Running scriptlet' | tail -n 6 | tr '\n' ' '; }
         history() { dnf history list 2>/dev/null | awk -F'|' '$1+0>0 {print $1+0; exit}'; }
         take_new() { # conffiles: new — the package's file in place, the admin's as .rpmsave
           [ "$C" = new ] || return 0
@@ -77,7 +79,7 @@ internal sealed class DnfManager : PackageManager
         take_new
         leftovers | sed 's/^/leftover=/'
         case "${cur%%|*}" in "$V"|"$V"-*) ok=1 ;; *) ok= ;; esac
-        if [ "$rc" -ne 0 ] || [ -z "$ok" ]; then echo "dnf install of $f exited $rc, $P is now '${cur:-not installed}': $(grep -Ev '^(Unable to detect|$)' "$W/.install.log" | tail -n 4 | tr '\n' ' ')" >&2; exit 5; fi
+        if [ "$rc" -ne 0 ] || [ -z "$ok" ]; then echo "dnf install of $f exited $rc, $P is now '${cur:-not installed}': $(errors "$W/.install.log")" >&2; exit 5; fi
         if [ "$H" = 1 ]; then hold; fi
         """;
 
@@ -93,7 +95,7 @@ internal sealed class DnfManager : PackageManager
           verify "$f" "$PV" || { echo "the saved package of $P $PV is missing ($f); $P is '${cur:-not installed}'" >&2; exit 3; }
           if "${DNF[@]}" install "$f" >"$W/.undo.log" 2>&1 && [ "$(query)" = "$PV|installed" ]; then echo "note=reinstalled $P $PV from $f with dnf (was '${cur:-not installed}')"
           elif rpm -U --oldpackage --replacepkgs "$f" >>"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $f with rpm -U --oldpackage (dnf failed; was '${cur:-not installed}')"
-          else echo "cannot reinstall $P $PV from $f: $(grep -Ev '^(Unable to detect|$)' "$W/.undo.log" | tail -n 4 | tr '\n' ' ')" >&2; exit 5; fi
+          else echo "cannot reinstall $P $PV from $f: $(errors "$W/.undo.log")" >&2; exit 5; fi
           echo "history=$(history)"
         fi
         if [ "$HELD" = true ]; then hold >/dev/null; fi
