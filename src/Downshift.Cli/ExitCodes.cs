@@ -24,11 +24,14 @@ public static class ExitCodes
     public const int Refused = 5;
 
     /// <summary>Cancelled with Ctrl+C (completed steps rolled back).</summary>
+    /// <summary>A fleet run ended split: some hosts changed, the failed ones were rolled back.</summary>
+    public const int Partial = 6;
+
     public const int Cancelled = 130;
 
     public const string HelpText =
         "Exit codes: 0 done; 1 failed without rollback; 2 invalid input; 3 rolled back cleanly; " +
-        "4 needs attention (rollback incomplete); 5 refused (host held by another run); 130 cancelled (Ctrl+C, rolled back).";
+        "4 needs attention (rollback incomplete); 5 refused (host held by another run); 6 partial (some hosts changed, the failed ones rolled back); 130 cancelled (Ctrl+C, rolled back).";
 
     public static int For(RunStatus status) => status switch
     {
@@ -36,6 +39,7 @@ public static class ExitCodes
         RunStatus.RolledBack => RolledBack,
         RunStatus.NeedsAttention => NeedsAttention,
         RunStatus.Cancelled => Cancelled,
+        RunStatus.Partial => Partial,
         RunStatus.Running => NeedsAttention,
         _ => Failed,
     };

@@ -30,14 +30,30 @@ internal static class DryRunCommand
                         from step in loaded.Steps
                         let executor = StepKinds.Find(step.Kind)!.CreateExecutor(step.Options)
                         select new { host, phase = step.Phase, step = step.Id, kind = step.Kind, action = executor.Describe(), undo = UndoText(step, executor), check = step.Check }).ToList();
+            var batches = loaded.Strategy.Batches(loaded.Hosts);
             if (ui.Json)
             {
-                ui.Data(JsonSerializer.Serialize(new { plan = loaded.Name, from = loaded.FromVersion, to = loaded.ToVersion, reason = loaded.Reason.Kind.ToString().ToLowerInvariant(), steps = rows }));
+                ui.Data(JsonSerializer.Serialize(new { plan = loaded.Name, from = loaded.FromVersion, to = loaded.ToVersion, reason = loaded.Reason.Kind.ToString().ToLowerInvariant(), steps = rows, batches = batches }));
             }
 
             ui.Line($"[bold]{Markup.Escape(loaded.Name)}[/]: {Markup.Escape(loaded.FromVersion)} → {Markup.Escape(loaded.ToVersion)} " +
                     $"({loaded.Reason.Kind.ToString().ToLowerInvariant()}: {Markup.Escape(loaded.Reason.Detail)})");
             var table = new Table().Border(TableBorder.Simple).AddColumns("host", "phase/step", "does", "undo");
+            var strategy = loaded.Strategy;
+            if (loaded.Hosts.Count > 1)
+            {
+                // The same steps on every host: show them once, then how the fleet rolls.
+                rows = [.. rows.Where(r => r.host == loaded.Hosts[0]).Select(r => r with { host = "each host" })];
+                ui.Line($"{loaded.Hosts.Count} hosts; at most {strategy.Concurrency} at once; may fail: {strategy.MaxFailed}; past that: rollback {(strategy.Rollback == FleetRollback.WholeFleet ? "whole-fleet" : "failed-hosts")}");
+                for (var i = 0; i < batches.Count; i++)
+                {
+                    var label = strategy.HasCanary(loaded.Hosts.Count) && i == 0
+                        ? "canary" + (strategy.Bake > TimeSpan.Zero ? $" (then bake {strategy.Bake.TotalSeconds:0.#}s and check again)" : "")
+                        : $"batch {i + (strategy.HasCanary(loaded.Hosts.Count) ? 0 : 1)}";
+                    ui.Line($"  {label}: {Markup.Escape(string.Join(", ", batches[i]))}");
+                }
+            }
+
             foreach (var row in rows)
             {
                 table.AddRow(Markup.Escape(row.host), Markup.Escape($"{row.phase}/{row.step}"), Markup.Escape(row.action), Markup.Escape(row.undo));

@@ -41,10 +41,13 @@ internal static class RunSession
         var time = TimeProvider.System;
         var engine = new RunEngine(journal, new LocalConnector(time), time, new ProgressObserver(ui, time), options.EngineOptions(parse));
         var result = await action(engine, new RunControl(cancel.Token, abort.Token));
-        return Report(ui, journal, result);
+        var hosts = result.Refusal is null
+            ? HostSummaries.Of(RunReplay.From(await journal.ReadAsync(result.RunId, CancellationToken.None)))
+            : [];
+        return Report(ui, journal, result, hosts);
     }
 
-    private static int Report(ConsoleUi ui, IJournal journal, RunResult result)
+    private static int Report(ConsoleUi ui, IJournal journal, RunResult result, IReadOnlyList<HostSummary> hosts)
     {
         var code = result.Refusal is not null ? ExitCodes.Refused : ExitCodes.For(result.Status);
         if (ui.Json)
@@ -56,6 +59,7 @@ internal static class RunSession
                 exitCode = code,
                 summary = result.Summary,
                 attention = result.Attention,
+                hosts = hosts.Select(h => new { host = h.Host, state = h.State.ToWire(), lastStep = h.LastStep }),
                 journal = journal.Location,
             }));
         }
@@ -66,10 +70,18 @@ internal static class RunSession
             return code;
         }
 
+        if (hosts.Count > 1)
+        {
+            foreach (var host in hosts)
+            {
+                ui.Line($"  host {Markup.Escape(host.Host),-12} {HostColor(host.State)}  last step: {Markup.Escape(host.LastStep ?? "-")}");
+            }
+        }
+
         var color = result.Status switch
         {
             RunStatus.Succeeded => "green",
-            RunStatus.RolledBack or RunStatus.Cancelled => "yellow",
+            RunStatus.RolledBack or RunStatus.Cancelled or RunStatus.Partial => "yellow",
             _ => "red",
         };
         ui.Line($"[{color} bold]{result.Status.ToWire().ToUpperInvariant()}[/] run {Markup.Escape(result.RunId)}: {Markup.Escape(result.Summary)}");
@@ -81,4 +93,12 @@ internal static class RunSession
         ui.Line($"[grey]journal: {Markup.Escape(journal.Location)} — 'downshift log {Markup.Escape(result.RunId)}', 'downshift report {Markup.Escape(result.RunId)}'[/]");
         return code;
     }
+
+    private static string HostColor(HostState state) => state switch
+    {
+        HostState.Changed => "[green]changed    [/]",
+        HostState.RolledBack => "[yellow]rolled-back[/]",
+        HostState.Untouched => "[grey]untouched  [/]",
+        _ => $"[red]{state.ToWire(),-11}[/]",
+    };
 }

@@ -38,6 +38,7 @@ internal static class StatusCommand
                     rollbackReason = replay.RollbackReason,
                     steps = replay.Steps.Select(s => new { host = s.Host, index = s.StepIndex, id = s.StepId, phase = s.Phase, state = s.State.ToString(), attempts = s.Attempts, result = s.LastResult }),
                     attention = replay.NeedsAttention().Select(s => $"{s.Host}/{s.StepId}: {s.State}"),
+                    hosts = HostSummaries.Of(replay).Select(h => new { host = h.Host, state = h.State.ToWire(), lastStep = h.LastStep }),
                 }));
             }
             else
@@ -55,6 +56,11 @@ internal static class StatusCommand
                 }
 
                 ui.Human.Write(table);
+                var hosts = HostSummaries.Of(replay);
+                if (hosts.Count > 1)
+                {
+                    ui.Line(string.Join("  ", hosts.Select(h => $"{Markup.Escape(h.Host)}={h.State.ToWire()}")));
+                }
             }
 
             return replay.Status == RunStatus.Running ? ExitCodes.Success : ExitCodes.For(replay.Status);

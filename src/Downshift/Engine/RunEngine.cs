@@ -46,10 +46,10 @@ public sealed class RunEngine(
         await recorder.AppendAsync(
             JournalEvent.RunStarted,
             result: $"{plan.FromVersion} → {plan.ToVersion}",
-            data: JsonSerializer.Serialize(new { plan = plan.Name, hash = plan.ContentHash, from = plan.FromVersion, to = plan.ToVersion, hosts = plan.Hosts }));
-        foreach (var host in session.Hosts)
+            data: JsonSerializer.Serialize(new { plan = plan.Name, hash = plan.ContentHash, from = plan.FromVersion, to = plan.ToVersion, hosts = plan.Hosts, strategy = plan.Strategy.ToString() }));
+        foreach (var runner in session.Runners)
         {
-            await recorder.AppendAsync(JournalEvent.LeaseAcquired, host.HostName, result: $"{options.StateDirectory}/lease");
+            await recorder.AppendAsync(JournalEvent.LeaseAcquired, runner.Host, result: $"{options.StateDirectory}/lease");
         }
 
         return await ForwardThenFinishAsync(plan, session, recorder, replay: null, new Dictionary<string, CheckResult>(), control);
@@ -60,7 +60,7 @@ public sealed class RunEngine(
     {
         var (plan, replay) = await LoadRunAsync(runId);
         var resumable = replay.Status == RunStatus.Running
-            || (replay.Status == RunStatus.NeedsAttention && !replay.RollbackStarted && replay.InFlightSteps().Count > 0);
+            || (replay.Status == RunStatus.NeedsAttention && !replay.FleetRollbackStarted && replay.InFlightSteps().Count > 0);
         if (!resumable)
         {
             return new RunResult(runId, replay.Status, $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume");
@@ -73,9 +73,9 @@ public sealed class RunEngine(
         }
 
         var recorder = Recorder(runId);
-        await recorder.AppendAsync(JournalEvent.Resumed, result: replay.RollbackStarted ? "continuing the rollback" : "continuing the run");
-        observer.Message(null, replay.RollbackStarted ? $"resuming the rollback of run {runId}" : $"resuming run {runId}");
-        if (replay.RollbackStarted)
+        await recorder.AppendAsync(JournalEvent.Resumed, result: replay.FleetRollbackStarted ? "continuing the rollback" : "continuing the run");
+        observer.Message(null, replay.FleetRollbackStarted ? $"resuming the rollback of run {runId}" : $"resuming run {runId}");
+        if (replay.FleetRollbackStarted)
         {
             return await RollbackAndFinishAsync(plan, session, recorder, replay.RollbackReason ?? "resumed rollback", replay.Cancelled, control);
         }
@@ -127,37 +127,61 @@ public sealed class RunEngine(
         IReadOnlyDictionary<string, CheckResult> assumptions,
         RunControl control)
     {
-        foreach (var host in session.Hosts)
+        var rollout = new FleetRollout(plan, session.Runners, recorder, observer);
+        var outcome = await rollout.ForwardAsync(replay, assumptions, control);
+        switch (outcome.Result)
         {
-            var runner = new HostRunner(plan, host, recorder, observer, options);
-            var outcome = await runner.ForwardAsync(replay, assumptions, control);
-            switch (outcome.Result)
-            {
-                case ForwardResult.Completed:
-                    continue;
-                case ForwardResult.NeedsAttention:
-                    return await FinishAsync(session, recorder, RunStatus.NeedsAttention, outcome.Reason, [outcome.Reason]);
-                default:
-                    return await RollbackAndFinishAsync(
-                        plan, session, recorder, outcome.Reason, outcome.Result == ForwardResult.Cancelled, control);
-            }
+            case FleetResult.Completed:
+                return await FinishAsync(session, recorder, RunStatus.Succeeded, $"{plan.Name}: {plan.FromVersion} → {plan.ToVersion} done on {plan.Hosts.Count} host(s)", []);
+            case FleetResult.NeedsAttention:
+                return await FinishAsync(session, recorder, RunStatus.NeedsAttention, outcome.Reason, outcome.Attention);
+            case FleetResult.Cancelled:
+                return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: true, control);
+            case FleetResult.Stopped when plan.Strategy.Rollback == FleetRollback.WholeFleet:
+                return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
+            default:
+                // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
+                var left = await HostsLeftChangedAsync(recorder);
+                var status = left.Count == 0 ? (outcome.Result == FleetResult.Stopped ? NothingChanged(await ReplayAsync(recorder)) : RunStatus.RolledBack) : RunStatus.Partial;
+                var summary = status == RunStatus.Partial
+                    ? $"{outcome.Reason}; {left.Count} host(s) changed to {plan.ToVersion}: {string.Join(", ", left)}"
+                    : outcome.Reason;
+                return await FinishAsync(session, recorder, status, summary, []);
         }
-
-        return await FinishAsync(session, recorder, RunStatus.Succeeded, $"{plan.Name}: {plan.FromVersion} → {plan.ToVersion} done", []);
     }
 
+    /// <summary>Rolls back every host that changed, at most <c>concurrency</c> hosts at a time, last batch first.</summary>
     private async Task<RunResult> RollbackAndFinishAsync(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
-        var replay = RunReplay.From(await journal.ReadAsync(recorder.RunId, CancellationToken.None));
+        var replay = await ReplayAsync(recorder);
         var toUndo = replay.StepsToUndo();
-        var attention = new List<string>();
-        foreach (var host in session.Hosts)
+        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(replay) == RunStatus.Failed)
         {
-            var runner = new HostRunner(plan, host, recorder, observer, options);
-            var (_, problems) = await runner.RollbackAsync(toUndo, reason, control);
-            attention.AddRange(problems);
+            return await FinishAsync(session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
         }
+
+        await recorder.AppendAsync(JournalEvent.RollbackStarted, result: reason);
+        observer.Message(null, $"rolling back the fleet: {reason}");
+        var attention = new List<string>();
+        using var slots = new SemaphoreSlim(plan.Strategy.Concurrency);
+        var hosts = session.Runners.Where(r => toUndo.Any(s => s.Host == r.Host)).Reverse();
+        await Task.WhenAll(hosts.Select(async runner =>
+        {
+            await slots.WaitAsync(CancellationToken.None);
+            try
+            {
+                var (_, problems) = await runner.RollbackAsync(toUndo, reason, control);
+                lock (attention)
+                {
+                    attention.AddRange(problems);
+                }
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
 
         var status = attention.Count > 0 ? RunStatus.NeedsAttention : cancelled ? RunStatus.Cancelled : RunStatus.RolledBack;
         var summary = attention.Count > 0
@@ -165,6 +189,20 @@ public sealed class RunEngine(
             : $"rolled back after: {reason}";
         return await FinishAsync(session, recorder, status, summary, attention);
     }
+
+    /// <summary>A stop where no host changed anything (staging failed) is a failure, not a rollback.</summary>
+    private static RunStatus NothingChanged(RunReplay replay) =>
+        replay.Steps.Any(s => s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped)
+            ? RunStatus.RolledBack
+            : RunStatus.Failed;
+
+    private static async Task<IReadOnlyList<string>> HostsLeftChangedAsync(RunRecorder recorder)
+    {
+        var replay = await ReplayAsync(recorder);
+        return [.. replay.Hosts.Where(h => replay.StepsToUndo().Any(s => s.Host == h))];
+    }
+
+    private static async Task<RunReplay> ReplayAsync(RunRecorder recorder) => RunReplay.From(await recorder.ReadAsync());
 
     private async Task<RunResult> FinishAsync(
         HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention)
@@ -177,11 +215,11 @@ public sealed class RunEngine(
         await recorder.AppendAsync(JournalEvent.RunFinished, result: status.ToWire(), output: summary);
         if (status != RunStatus.NeedsAttention)
         {
-            foreach (var host in session.Hosts)
+            foreach (var runner in session.Runners)
             {
-                var lease = new HostLease(host, options.StateDirectory, time);
+                var lease = new HostLease(runner.Transport, options.StateDirectory, time);
                 await lease.ReleaseAsync(recorder.RunId, CancellationToken.None);
-                await recorder.AppendAsync(JournalEvent.LeaseReleased, host.HostName);
+                await recorder.AppendAsync(JournalEvent.LeaseReleased, runner.Host);
             }
         }
 
@@ -202,29 +240,68 @@ public sealed class RunEngine(
         return (loaded.Plan, RunReplay.From(records));
     }
 
+    /// <summary>
+    /// Connects to every host (the connector bounds how many at once) and takes each host's lease.
+    /// If any host is held by another run, the leases taken are given back and the run is refused;
+    /// if any host cannot be reached, nothing is changed and the error names every such host.
+    /// </summary>
     private async Task<HostSession> OpenAsync(Plan plan, string runId, CancellationToken cancellationToken)
     {
         var session = new HostSession();
-        foreach (var entry in plan.HostEntries)
+        var opened = await Task.WhenAll(plan.HostEntries.Select(async entry =>
         {
-            var host = await connector.ConnectAsync(entry, cancellationToken);
-            var refusal = await new HostLease(host, options.StateDirectory, time)
-                .AcquireAsync(runId, options.Controller, options.ProcessId, cancellationToken);
-            if (refusal is not null)
+            try
             {
-                await host.DisposeAsync();
-                foreach (var held in session.Hosts)
-                {
-                    await new HostLease(held, options.StateDirectory, time).ReleaseAsync(runId, CancellationToken.None);
-                }
-
-                session.Refusal = refusal;
-                return session;
+                var transport = await connector.ConnectAsync(entry, cancellationToken);
+                var refusal = await new HostLease(transport, options.StateDirectory, time)
+                    .AcquireAsync(runId, options.Controller, options.ProcessId, cancellationToken);
+                return (Entry: entry, Transport: (IHostTransport?)transport, Refusal: refusal, Error: (Exception?)null);
             }
+            catch (Exception e) when (e is DownshiftException or OperationCanceledException)
+            {
+                return (Entry: entry, Transport: null, Refusal: null, Error: e);
+            }
+        }));
 
-            session.Hosts.Add(host);
+        foreach (var (entry, transport, _, _) in opened)
+        {
+            if (transport is not null)
+            {
+                session.Runners.Add(new HostRunner(plan, entry, transport, Recorder(runId), observer, options));
+            }
         }
 
+        var refusals = opened.Where(o => o.Refusal is not null).Select(o => o.Refusal!).ToList();
+        var errors = opened.Where(o => o.Error is not null).ToList();
+        if (refusals.Count == 0 && errors.Count == 0)
+        {
+            return session;
+        }
+
+        foreach (var (_, transport, refusal, _) in opened)
+        {
+            if (transport is not null && refusal is null)
+            {
+                await new HostLease(transport, options.StateDirectory, time).ReleaseAsync(runId, CancellationToken.None);
+            }
+        }
+
+        await session.DisposeAsync();
+        if (errors.Count > 0 && refusals.Count == 0)
+        {
+            if (errors[0].Error is OperationCanceledException canceled)
+            {
+                throw canceled;
+            }
+
+            throw errors.Count == 1
+                ? errors[0].Error!
+                : DownshiftException.HostUnreachable(
+                    string.Join(", ", errors.Select(e => e.Entry.Name)),
+                    string.Join("; ", errors.Select(e => $"{e.Entry.Name}: {e.Error!.Message}")));
+        }
+
+        session.Refusal = string.Join("; ", refusals);
         return session;
     }
 
@@ -235,16 +312,19 @@ public sealed class RunEngine(
 
     private sealed class HostSession : IAsyncDisposable
     {
-        public List<IHostTransport> Hosts { get; } = [];
+        /// <summary>One runner per host, in plan order.</summary>
+        public List<HostRunner> Runners { get; } = [];
 
         public string? Refusal { get; set; }
 
         public async ValueTask DisposeAsync()
         {
-            foreach (var host in Hosts)
+            foreach (var runner in Runners)
             {
-                await host.DisposeAsync();
+                await runner.Transport.DisposeAsync();
             }
+
+            Runners.Clear();
         }
     }
 }

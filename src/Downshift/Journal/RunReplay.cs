@@ -11,7 +11,14 @@ public sealed record RunReplay
     /// <summary>The Result of the last RollbackStarted (why it rolled back), if any.</summary>
     public string? RollbackReason { get; init; }
 
+    /// <summary>Some rollback started: of the whole fleet, or of a failed host.</summary>
     public bool RollbackStarted { get; init; }
+
+    /// <summary>The run decided to roll back every host that changed (a RollbackStarted record without a host).</summary>
+    public bool FleetRollbackStarted { get; init; }
+
+    /// <summary>Hosts whose own rollback started (a failed host goes back at once), in order.</summary>
+    public IReadOnlyList<string> HostsRolledBack { get; init; } = [];
 
     public bool Cancelled { get; init; }
 
@@ -34,6 +41,11 @@ public sealed record RunReplay
         [.. Steps.Where(s => s.NeedsUndo)
             .OrderByDescending(s => s.PreparedOrder >= 0 ? s.PreparedOrder : s.StartedOrder)];
 
+    /// <summary>Hosts that failed: a step failed there, or their own rollback started.</summary>
+    public IReadOnlyList<string> FailedHosts() =>
+        [.. Hosts.Where(h => HostsRolledBack.Contains(h, StringComparer.Ordinal)
+            || Steps.Any(s => s.Host == h && s.StepOutcome == StepState.Failed))];
+
     /// <summary>Steps started and not ended; after a crash their effect is unknown until checked.</summary>
     public IReadOnlyList<StepReplay> InFlightSteps() =>
         [.. Steps.Where(s => s.State is StepState.InFlight or StepState.UndoInFlight)];
@@ -55,6 +67,8 @@ public sealed record RunReplay
         var openAfterFinish = false;
         string? rollbackReason = null;
         var rollbackStarted = false;
+        var fleetRollback = false;
+        var hostsRolledBack = new List<string>();
         var cancelled = false;
 
         for (var i = 0; i < records.Count; i++)
@@ -75,6 +89,15 @@ public sealed record RunReplay
                 case JournalEvent.RollbackStarted:
                     rollbackStarted = true;
                     rollbackReason = record.Result;
+                    if (record.Host is null)
+                    {
+                        fleetRollback = true;
+                    }
+                    else if (!hostsRolledBack.Contains(record.Host, StringComparer.Ordinal))
+                    {
+                        hostsRolledBack.Add(record.Host);
+                    }
+
                     break;
                 case JournalEvent.Cancelled:
                     cancelled = true;
@@ -109,6 +132,8 @@ public sealed record RunReplay
             Status = status,
             RollbackReason = rollbackReason,
             RollbackStarted = rollbackStarted,
+            FleetRollbackStarted = fleetRollback,
+            HostsRolledBack = hostsRolledBack,
             Cancelled = cancelled,
             StartedAt = startedAt,
             FinishedAt = status is RunStatus.Running ? null : lastFinished?.Time,
@@ -177,4 +202,65 @@ public sealed record RunReplay
             return RunStatus.NeedsAttention;
         }
     }
+}
+
+/// <summary>Where one host of a run stands, for the end-of-run table and <c>status</c>.</summary>
+public enum HostState
+{
+    /// <summary>No step started on the host (a later batch that never ran, or staged only).</summary>
+    Untouched,
+
+    /// <summary>The host's changes are in place (nothing undone).</summary>
+    Changed,
+
+    /// <summary>The host's changes were undone.</summary>
+    RolledBack,
+
+    /// <summary>A step failed and nothing on the host needed undoing (staging failed).</summary>
+    Failed,
+
+    /// <summary>A step or an undo was in flight when the run stopped.</summary>
+    InFlight,
+
+    /// <summary>An undo failed: a human must look at the host.</summary>
+    NeedsAttention,
+}
+
+/// <summary>One host's state with the step it reached.</summary>
+public sealed record HostSummary(string Host, HostState State, string? LastStep);
+
+/// <summary>Derives each host's <see cref="HostState"/> from a replay.</summary>
+public static class HostSummaries
+{
+    public static IReadOnlyList<HostSummary> Of(RunReplay replay)
+    {
+        ArgumentNullException.ThrowIfNull(replay);
+        return [.. replay.Hosts.Select(host =>
+        {
+            var steps = replay.Steps.Where(s => s.Host == host).ToList();
+            var last = steps.LastOrDefault()?.StepId;
+            var state = steps switch
+            {
+                [] => HostState.Untouched,
+                _ when steps.Any(s => s.State is StepState.UndoFailed) => HostState.NeedsAttention,
+                _ when steps.Any(s => s.State is StepState.InFlight or StepState.UndoInFlight) => HostState.InFlight,
+                _ when steps.Any(s => s.NeedsUndo) => HostState.Changed,
+                _ when steps.Any(s => s.State is StepState.Undone or StepState.UndoSkipped) => HostState.RolledBack,
+                _ when steps.Any(s => s.State is StepState.Failed) => HostState.Failed,
+                _ when steps.All(s => s.State is StepState.Succeeded or StepState.AlreadyDone) => HostState.Changed,
+                _ => HostState.Untouched,
+            };
+            return new HostSummary(host, state, last);
+        })];
+    }
+
+    public static string ToWire(this HostState state) => state switch
+    {
+        HostState.Untouched => "untouched",
+        HostState.Changed => "changed",
+        HostState.RolledBack => "rolled-back",
+        HostState.Failed => "failed",
+        HostState.InFlight => "in-flight",
+        _ => "needs-attention",
+    };
 }

@@ -18,6 +18,12 @@ public enum RunStatus
 
     /// <summary>Failed and stopped without undoing (rollback disabled, or undo of a run that was never started).</summary>
     Failed,
+
+    /// <summary>
+    /// A fleet run ended with hosts on different versions: some changed and kept the change, the
+    /// failed ones went back (within the failure budget, or by <c>rollback: failed-hosts</c>).
+    /// </summary>
+    Partial,
 }
 
 public static class RunStatusNames
@@ -30,6 +36,7 @@ public static class RunStatusNames
         RunStatus.NeedsAttention => "needs-attention",
         RunStatus.Cancelled => "cancelled",
         RunStatus.Failed => "failed",
+        RunStatus.Partial => "partial",
         _ => throw new ArgumentOutOfRangeException(nameof(status)),
     };
 
@@ -41,6 +48,7 @@ public static class RunStatusNames
         "needs-attention" => RunStatus.NeedsAttention,
         "cancelled" => RunStatus.Cancelled,
         "failed" => RunStatus.Failed,
+        "partial" => RunStatus.Partial,
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "unknown run status"),
     };
 }

@@ -24,6 +24,9 @@ public sealed class SqliteJournal : IJournal
     private readonly SqliteConnection connection;
     private readonly TimeProvider timeProvider;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock pendingGate = new();
+    private List<PendingAppend> pending = [];
+    private bool draining;
     private bool disposed;
 
     private SqliteJournal(string location, SqliteConnection connection, TimeProvider timeProvider, Redactor redactor)
@@ -116,30 +119,105 @@ public sealed class SqliteJournal : IJournal
             Data = Redactor.Redact(record.Data),
         };
 
-        return WithConnectionAsync(async () =>
+        var append = new PendingAppend(stored);
+        bool lead;
+        lock (pendingGate)
         {
-            // One transaction per append; BEGIN IMMEDIATE takes the write lock up front, so two
-            // processes queue on busy_timeout instead of failing on a lock upgrade.
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"INSERT INTO records ({RecordMapping.InsertRecordColumns}, stored_at) VALUES " +
-                "($run_id, $time, $operator, $event, $host, $phase, $step_index, $step_id, $command, $exit_code, " +
-                "$output, $duration_ms, $result, $data, $stored_at) RETURNING sequence;";
-            RecordMapping.BindRecord(command, stored, timeProvider.GetUtcNow());
-            long sequence;
-            try
+            pending.Add(append);
+            lead = !draining;
+            draining |= lead;
+        }
+
+        return lead ? DrainThenAwaitAsync(append, cancellationToken) : append.Written.Task;
+    }
+
+    /// <summary>
+    /// Group commit: the appender that finds no writer at work becomes it and writes every record that
+    /// is waiting in one transaction (one fsync), again until none waits. Each caller's task ends only
+    /// when its own record is on disk, so the write-ahead promise is the same as one append at a time;
+    /// twenty hosts appending at once pay for a few fsyncs instead of twenty.
+    /// </summary>
+    private async Task<JournalRecord> DrainThenAwaitAsync(PendingAppend own, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<PendingAppend> batch;
+            lock (pendingGate)
             {
-                sequence = (long)(await command.ExecuteScalarAsync(CancellationToken.None))!;
+                if (pending.Count == 0)
+                {
+                    draining = false;
+                    break;
+                }
+
+                batch = pending;
+                pending = [];
             }
-            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintForeignKey)
+
+            await WriteBatchAsync(batch, cancellationToken);
+        }
+
+        return await own.Written.Task;
+    }
+
+    private async Task WriteBatchAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sequences = await InsertAsync(batch, cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
             {
-                throw DownshiftException.RunNotFound(record.RunId);
+                batch[i].Written.TrySetResult(batch[i].Record with { Sequence = sequences[i] });
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // One bad record (an unknown run) must not fail the others: write them one by one.
+            foreach (var one in batch)
+            {
+                await WriteBatchAsync([one], cancellationToken);
+            }
+        }
+        catch (Exception ex)
+        {
+            batch[0].Written.TrySetException(ex);
+        }
+    }
+
+    private Task<long[]> InsertAsync(List<PendingAppend> batch, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            // BEGIN IMMEDIATE takes the write lock up front, so two processes queue on busy_timeout
+            // instead of failing on a lock upgrade.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var sequences = new long[batch.Count];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"INSERT INTO records ({RecordMapping.InsertRecordColumns}, stored_at) VALUES " +
+                    "($run_id, $time, $operator, $event, $host, $phase, $step_index, $step_id, $command, $exit_code, " +
+                    "$output, $duration_ms, $result, $data, $stored_at) RETURNING sequence;";
+                RecordMapping.BindRecord(command, batch[i].Record, timeProvider.GetUtcNow());
+                try
+                {
+                    sequences[i] = (long)(await command.ExecuteScalarAsync(CancellationToken.None))!;
+                }
+                catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintForeignKey)
+                {
+                    throw DownshiftException.RunNotFound(batch[i].Record.RunId);
+                }
             }
 
             await transaction.CommitAsync(CancellationToken.None);
-            return stored with { Sequence = sequence };
+            return sequences;
         }, cancellationToken);
+
+    private sealed class PendingAppend(JournalRecord record)
+    {
+        public JournalRecord Record { get; } = record;
+
+        public TaskCompletionSource<JournalRecord> Written { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public Task<RunHeader?> FindRunAsync(string runId, CancellationToken cancellationToken) =>

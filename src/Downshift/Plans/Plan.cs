@@ -15,6 +15,9 @@ public sealed record Plan
 
     /// <summary>The targeted hosts with how to reach them (from inline hosts or an inventory).</summary>
     public required IReadOnlyList<Hosts.HostEntry> HostEntries { get; init; }
+    /// <summary>How the run rolls through the hosts: canary, batches, concurrency, failure budget.</summary>
+    public RolloutStrategy Strategy { get; init; } = RolloutStrategy.Default;
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

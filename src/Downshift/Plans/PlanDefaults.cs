@@ -8,4 +8,7 @@ public static class PlanDefaults
     public const int Retries = 0;
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     public const string LocalHost = "local";
+
+    /// <summary>Hosts working at the same time when the plan's strategy does not say.</summary>
+    public const int Concurrency = 10;
 }

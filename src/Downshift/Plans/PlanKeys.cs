@@ -4,7 +4,11 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "strategy", "vars", "phases"];
+
+    public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
+
+    public static readonly IReadOnlyList<string> FleetRollbacks = ["whole-fleet", "failed-hosts"];
 
     public static readonly IReadOnlyList<string> Reason = ["kind", "detail"];
 

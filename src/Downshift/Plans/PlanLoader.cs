@@ -109,6 +109,7 @@ public static partial class PlanLoader
             root.Error("hosts", $"host '{host}' is not supported yet: only '{PlanDefaults.LocalHost}' (remote hosts come with inventories)");
         }
 
+        var strategy = StrategyReader.Read(root, hosts.Count);
         var phases = ReadPhases(root);
         if (name is null || reason is null || scope is null || from is null || to is null || phases is null)
         {
@@ -123,6 +124,7 @@ public static partial class PlanLoader
             FromVersion = from,
             ToVersion = to,
             HostEntries = [.. hosts.Select(h => new Hosts.HostEntry(h))],
+            Strategy = strategy,
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,

@@ -47,6 +47,21 @@ public static class PlanSchema
                 ["from"] = Text("The version installed now."),
                 ["to"] = Text("The version to go back to."),
                 ["hosts"] = new JsonObject { ["type"] = "array", ["items"] = Text("A host name ('local').") },
+                ["strategy"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["description"] = "How the run rolls through the hosts.",
+                    ["properties"] = new JsonObject
+                    {
+                        ["canary"] = HostCountSchema("Hosts in the canary batch, run first (0: none)."),
+                        ["bake"] = Text("After the canary: wait this long, then run the plan's checks on it again (30s, 5m)."),
+                        ["batch"] = HostCountSchema("Hosts per batch after the canary (default: all)."),
+                        ["concurrency"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["description"] = "At most this many hosts work at once (default 10)." },
+                        ["max-failed"] = HostCountSchema("Hosts that may fail before the fleet stops (default 0)."),
+                        ["rollback"] = Enum(PlanKeys.FleetRollbacks, "Past the budget: roll back every changed host, or only the failed ones."),
+                    },
+                },
                 ["vars"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -69,6 +84,13 @@ public static class PlanSchema
             },
         };
     }
+
+    private static JsonObject HostCountSchema(string description) => new()
+    {
+        ["type"] = Array("integer", "string"),
+        ["pattern"] = "^[0-9]+%?$",
+        ["description"] = description + " A number of hosts, or a share such as 25%.",
+    };
 
     private static JsonObject StepSchema(IStepKind kind)
     {

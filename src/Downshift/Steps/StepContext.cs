@@ -19,4 +19,10 @@ public sealed class StepContext
     public required string PlanDirectory { get; init; }
 
     public required TimeProvider Time { get; init; }
+
+    /// <summary>The host as the plan or inventory names it (address, vars) — for <c>{{ host.… }}</c>.</summary>
+    public HostEntry Target { get; init; } = HostEntry.Local;
+
+    /// <summary>The text with <c>{{ host.address }}</c> and the like filled in for this host.</summary>
+    public string Expand(string text) => HostPlaceholders.Expand(text, Target);
 }

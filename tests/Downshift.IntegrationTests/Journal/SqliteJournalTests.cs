@@ -127,6 +127,54 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task AppendAsync_ManyHostsAtOnce_EveryRecordWrittenOnceInOneOrder()
+    {
+        // Given a run and 20 "hosts" appending 10 records each at the same time
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+
+        // When
+        var written = await Task.WhenAll(Enumerable.Range(1, 20).Select(host => Task.Run(async () =>
+        {
+            var mine = new List<JournalRecord>();
+            for (var i = 0; i < 10; i++)
+            {
+                mine.Add(await journal.AppendAsync(Record("run-1", JournalEvent.Command) with { Host = $"h{host}", Result = $"{i}" }, Ct));
+            }
+
+            return mine;
+        }))).WaitAsync(Limit, Ct);
+
+        // Then every append returned its own stored record, each host's records keep their order,
+        // and the file holds exactly those 200 records
+        var all = written.SelectMany(w => w).ToList();
+        Assert.Equal(200, all.Select(r => r.Sequence).Distinct().Count());
+        Assert.All(written, mine => Assert.Equal(mine.Select(r => r.Sequence).Order(), mine.Select(r => r.Sequence)));
+        Assert.All(written, mine => Assert.Equal(Enumerable.Range(0, 10).Select(i => $"{i}"), mine.Select(r => r.Result)));
+        var read = await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct);
+        Assert.Equal(all.OrderBy(r => r.Sequence).Select(r => (r.Sequence, r.Host, r.Result)), read.Select(r => (r.Sequence, r.Host, r.Result)));
+    }
+
+    [Fact]
+    public async Task AppendAsync_OneUnknownRunAmongConcurrentAppends_OnlyThatOneFails()
+    {
+        // Given a run, and appends for it racing one append for a run that does not exist
+        await using var journal = await OpenAsync();
+        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
+
+        // When
+        var good = Enumerable.Range(0, 30).Select(i => journal.AppendAsync(Record("run-1", JournalEvent.Note) with { Result = $"{i}" }, Ct)).ToList();
+        var bad = journal.AppendAsync(Record("ghost", JournalEvent.Note), Ct);
+        var more = Enumerable.Range(30, 30).Select(i => journal.AppendAsync(Record("run-1", JournalEvent.Note) with { Result = $"{i}" }, Ct)).ToList();
+
+        // Then
+        await Task.WhenAll(good.Concat(more)).WaitAsync(Limit, Ct);
+        var ex = await Assert.ThrowsAsync<DownshiftException>(() => bad.WaitAsync(Limit, Ct)).WaitAsync(Limit, Ct);
+        Assert.Contains("ghost", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(60, (await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct)).Count);
+    }
+
+    [Fact]
     public async Task CreateRunAsync_SameRunTwice_Refused()
     {
         // Given a run

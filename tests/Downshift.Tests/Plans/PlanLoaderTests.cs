@@ -60,7 +60,7 @@ public sealed class PlanLoaderTests
         Assert.Equal("18123", plan.Variables["port"]);
         Assert.Equal("./dist", plan.Variables["dist"]);
         var health = Assert.IsType<HttpCheckOptions>(plan.Steps.First().Options);
-        Assert.Equal(new Uri("http://127.0.0.1:18123/health"), health.Url);
+        Assert.Equal("http://127.0.0.1:18123/health", health.Url);
         Assert.Equal("2.3.0", health.ExpectJson["$.version"]);
         Assert.DoesNotContain(plan.Steps, s => (s.Description ?? "").Contains("{{", StringComparison.Ordinal));
         Assert.Equal(PlanLoader.HashOf(await System.IO.File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)), plan.ContentHash);

@@ -21,6 +21,7 @@ internal sealed record ForwardOutcome(ForwardResult Result, string Reason);
 /// </summary>
 internal sealed class HostRunner(
     Plan plan,
+    HostEntry target,
     IHostTransport transport,
     RunRecorder recorder,
     IRunObserver observer,
@@ -28,7 +29,53 @@ internal sealed class HostRunner(
 {
     private readonly Dictionary<int, IStepExecutor> executors = [];
 
-    private string Host => transport.HostName;
+    public string Host => target.Name;
+
+    public IHostTransport Transport => transport;
+
+    /// <summary>
+    /// Before the host's first change: every staging step kind (a package download, a dependency
+    /// check) does its work for the steps not yet done. Nothing on the host changes; a failure is
+    /// journaled as the step's failure, so the host counts as failed and has nothing to undo.
+    /// </summary>
+    public async Task<ForwardOutcome> StageAsync(RunReplay? replay, RunControl control)
+    {
+        foreach (var step in plan.Steps)
+        {
+            if (replay?.Find(Host, step.Index) is { State: not StepState.NotStarted } || Executor(step) is not IStagingStep staging)
+            {
+                continue;
+            }
+
+            var start = recorder.Time.GetTimestamp();
+            StepOutcome outcome;
+            try
+            {
+                outcome = await StepInvoker.InvokeAsync(step, recorder.Time, ct => staging.StageAsync(Context(step), ct), control.Cancel);
+            }
+            catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+            {
+                return new ForwardOutcome(ForwardResult.Cancelled, $"cancelled by the operator while staging '{step.Id}'");
+            }
+
+            if (!outcome.IsSuccess)
+            {
+                return await FailedAsync(step, $"staging failed (nothing was changed): {outcome.Detail}", start);
+            }
+
+            await recorder.AppendAsync(JournalEvent.Note, Host, step, $"staged: {outcome.Detail ?? "ok"}");
+            observer.Message(Host, $"staged {step.Id}: {outcome.Detail ?? "ok"}");
+        }
+
+        return new ForwardOutcome(ForwardResult.Completed, "");
+    }
+
+    /// <summary>
+    /// The plan's checks that ran after the first change (they describe the healthy new version),
+    /// run again: after a canary's bake time. Returns the problems, empty when all pass.
+    /// </summary>
+    public Task<IReadOnlyList<string>> VerifyAgainAsync(CancellationToken cancellationToken) =>
+        RunChecksAsync(plan.Steps.SkipWhile(s => s.Undo.Mode == UndoMode.NotNeeded).Where(s => s.Undo.Mode == UndoMode.NotNeeded), "after the bake time", cancellationToken);
 
     public async Task<ForwardOutcome> ForwardAsync(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
@@ -224,7 +271,7 @@ internal sealed class HostRunner(
                     recorder.Time,
                     async ct =>
                     {
-                        var run = await context.Host.RunAsync(new HostCommand(step.Undo.Command!) { Timeout = step.Timeout }, ct);
+                        var run = await context.Host.RunAsync(new HostCommand(context.Expand(step.Undo.Command!)) { Timeout = step.Timeout }, ct);
                         return run.Succeeded ? StepOutcome.Succeeded() : StepOutcome.Failed($"exit {run.ExitCode}: {run.Output.Trim()}");
                     },
                     cancellationToken),
@@ -253,20 +300,23 @@ internal sealed class HostRunner(
         return outcome;
     }
 
-    private async Task<IReadOnlyList<string>> RecheckHealthAsync(CancellationToken cancellationToken)
+    private Task<IReadOnlyList<string>> RecheckHealthAsync(CancellationToken cancellationToken) =>
+        RunChecksAsync(HealthSteps(), "after the rollback", cancellationToken);
+
+    private async Task<IReadOnlyList<string>> RunChecksAsync(IEnumerable<PlanStep> checks, string when, CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        foreach (var step in HealthSteps())
+        foreach (var step in checks)
         {
             var executor = Executor(step);
             var outcome = await StepInvoker.InvokeAsync(
                 step, recorder.Time, ct => executor.ExecuteAsync(Context(step), UndoData.Empty, ct), cancellationToken);
             await recorder.AppendAsync(
                 JournalEvent.HealthCheck, Host, step, outcome.IsSuccess ? "ok" : $"failed: {outcome.Detail}", command: executor.Describe());
-            observer.Message(Host, $"health after rollback: {step.Id} {(outcome.IsSuccess ? "ok" : $"FAILED: {outcome.Detail}")}");
+            observer.Message(Host, $"health {when}: {step.Id} {(outcome.IsSuccess ? "ok" : $"FAILED: {outcome.Detail}")}");
             if (!outcome.IsSuccess)
             {
-                problems.Add($"after the rollback, health check '{step.Id}' on '{Host}' fails: {outcome.Detail}");
+                problems.Add($"{when}, health check '{step.Id}' on '{Host}' fails: {outcome.Detail}");
             }
         }
 
@@ -305,5 +355,6 @@ internal sealed class HostRunner(
         WorkDirectory = $"{options.StateDirectory}/runs/{recorder.RunId}/{step.Index:D3}-{step.Id}",
         PlanDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.SourcePath)) ?? ".",
         Time = recorder.Time,
+        Target = target,
     };
 }

@@ -10,6 +10,9 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The run's records so far (the state to replay).</summary>
+    public Task<IReadOnlyList<JournalRecord>> ReadAsync() => journal.ReadAsync(RunId, CancellationToken.None);
+
     /// <summary>
     /// Appends durably. Journal writes are not cancelled by the operator's Ctrl+C: a record of what
     /// happened must be written even while the run is being stopped.

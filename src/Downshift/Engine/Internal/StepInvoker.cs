@@ -48,7 +48,7 @@ internal static class StepInvoker
             {
                 if (step.Check is { } command)
                 {
-                    var run = await context.Host.RunAsync(new Hosts.HostCommand(command) { Timeout = step.Timeout }, ct);
+                    var run = await context.Host.RunAsync(new Hosts.HostCommand(context.Expand(command)) { Timeout = step.Timeout }, ct);
                     result = run.Succeeded ? CheckResult.Done : CheckResult.NotDone;
                 }
                 else

@@ -32,15 +32,16 @@ internal sealed class HttpCheckExecutor(HttpCheckOptions options) : IStepExecuto
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
         var start = context.Time.GetTimestamp();
+        var url = new Uri(context.Expand(options.Url));
         var tries = 0;
         string failure;
         while (true)
         {
             tries++;
-            failure = await TryOnceAsync(context.Time, cancellationToken) is { } problem ? problem : "";
+            failure = await TryOnceAsync(url, context.Time, cancellationToken) is { } problem ? problem : "";
             if (failure.Length == 0)
             {
-                return StepOutcome.Succeeded($"{options.Method} {options.Url}: as expected after {tries} tr{(tries == 1 ? "y" : "ies")}");
+                return StepOutcome.Succeeded($"{options.Method} {url}: as expected after {tries} tr{(tries == 1 ? "y" : "ies")}");
             }
 
             if (context.Time.GetElapsedTime(start) + options.Interval >= options.UntilHealthy)
@@ -51,15 +52,15 @@ internal sealed class HttpCheckExecutor(HttpCheckOptions options) : IStepExecuto
             await Task.Delay(options.Interval, context.Time, cancellationToken);
         }
 
-        return StepOutcome.Failed($"{options.Method} {options.Url}: {failure} (after {tries} tries in {context.Time.GetElapsedTime(start).TotalSeconds:0.#}s)");
+        return StepOutcome.Failed($"{options.Method} {url}: {failure} (after {tries} tries in {context.Time.GetElapsedTime(start).TotalSeconds:0.#}s)");
     }
 
     public Task<StepOutcome> UndoAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken) =>
         Task.FromResult(StepOutcome.Skipped("an http-check changes nothing"));
 
-    private async Task<string?> TryOnceAsync(TimeProvider time, CancellationToken cancellationToken)
+    private async Task<string?> TryOnceAsync(Uri url, TimeProvider time, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(options.Method), options.Url);
+        using var request = new HttpRequestMessage(new HttpMethod(options.Method), url);
         if (options.Body is { } body)
         {
             var json = body.TrimStart().StartsWith('{') || body.TrimStart().StartsWith('[');

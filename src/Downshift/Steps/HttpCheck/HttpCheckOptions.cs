@@ -3,7 +3,8 @@ namespace Downshift.Steps.HttpCheck;
 /// <summary>Options of an <c>http-check</c> step: one request and what its answer must be.</summary>
 public sealed record HttpCheckOptions : StepOptions
 {
-    public required Uri Url { get; init; }
+    /// <summary>May hold <c>{{ host.address }}</c> and the like, filled in per host when the check runs.</summary>
+    public required string Url { get; init; }
 
     public string Method { get; init; } = "GET";
 

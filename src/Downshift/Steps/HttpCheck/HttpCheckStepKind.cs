@@ -1,3 +1,4 @@
+using Downshift.Hosts;
 namespace Downshift.Steps.HttpCheck;
 
 /// <summary>
@@ -30,11 +31,10 @@ public sealed class HttpCheckStepKind : IStepKind
     public StepOptions? Bind(IStepOptionsReader reader)
     {
         var url = reader.String("url", required: true);
-        Uri? uri = null;
-        if (url is not null && (!Uri.TryCreate(url, UriKind.Absolute, out uri) || uri.Scheme is not ("http" or "https")))
+        if (url is not null && !IsHttpUrl(url))
         {
             reader.Error("url", $"'{url}' is not an http:// or https:// URL");
-            uri = null;
+            url = null;
         }
 
         var method = reader.OneOf("method", HttpCheckDefaults.Methods) ?? "GET";
@@ -47,7 +47,7 @@ public sealed class HttpCheckStepKind : IStepKind
 
         var options = new HttpCheckOptions
         {
-            Url = uri ?? new Uri("http://invalid"),
+            Url = url ?? "http://invalid",
             Method = method,
             Body = reader.String("body"),
             Headers = (reader.StringMap("headers") ?? new Dictionary<string, ScalarValue>()).ToDictionary(kv => kv.Key, kv => kv.Value.Text),
@@ -59,8 +59,24 @@ public sealed class HttpCheckStepKind : IStepKind
             Interval = reader.Duration("interval") ?? HttpCheckDefaults.Interval,
             RequestTimeout = reader.Duration("request-timeout") ?? HttpCheckDefaults.RequestTimeout,
         };
-        return uri is null || json.Keys.Any(p => !Internal.JsonPath.IsValid(p)) ? null : options;
+        return url is null || json.Keys.Any(p => !Internal.JsonPath.IsValid(p)) ? null : options;
     }
 
     public IStepExecutor CreateExecutor(StepOptions options) => new HttpCheckExecutor((HttpCheckOptions)options);
+
+    /// <summary>An http(s) URL once <c>{{ host.… }}</c> is filled in (checked with this machine's values).</summary>
+    private static bool IsHttpUrl(string url)
+    {
+        string sample;
+        try
+        {
+            sample = HostPlaceholders.Expand(url, HostEntry.Local);
+        }
+        catch (DownshiftException)
+        {
+            return false;
+        }
+
+        return Uri.TryCreate(sample, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+    }
 }

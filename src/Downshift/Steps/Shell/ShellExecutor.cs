@@ -17,7 +17,7 @@ internal sealed class ShellExecutor(ShellOptions options) : IStepExecutor
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
         var result = await context.Host.RunAsync(
-            new HostCommand(options.Command) { Timeout = context.Step.Timeout, Environment = options.Environment },
+            new HostCommand(context.Expand(options.Command)) { Timeout = context.Step.Timeout, Environment = options.Environment },
             cancellationToken);
         // The output is in the journal's command record already; a failure repeats its tail for the terminal.
         return result.Succeeded

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+
+namespace Downshift.Hosts;
+
+/// <summary>
+/// <c>{{ host.name }}</c>, <c>{{ host.address }}</c>, <c>{{ host.port }}</c>, <c>{{ host.user }}</c> and
+/// <c>{{ host.vars.NAME }}</c> (an inventory variable) in step options: the plan is the same for every
+/// host, these differ, so they are resolved when the step runs on a host. An http-check that runs on
+/// the controller names the host it checks with <c>http://{{ host.address }}:8080/health</c>.
+/// </summary>
+public static partial class HostPlaceholders
+{
+    private const string Prefix = "host.";
+
+    public static bool IsHostReference(string name) => name.StartsWith(Prefix, StringComparison.Ordinal);
+
+    /// <summary>The text with every <c>{{ host.… }}</c> replaced; an unknown one is an error naming the host.</summary>
+    public static string Expand(string text, HostEntry host)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(host);
+        return Reference().Replace(text, match =>
+        {
+            var name = match.Groups[1].Value;
+            return name switch
+            {
+                "name" => host.Name,
+                "address" => host.IsLocal ? "127.0.0.1" : host.Address,
+                "port" => host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "user" => host.User ?? "",
+                _ when name.StartsWith("vars.", StringComparison.Ordinal) && host.Vars.TryGetValue(name[5..], out var value) => value,
+                _ => throw DownshiftException.InvalidState(
+                    $"'{{{{ host.{name} }}}}' has no value on host '{host.Name}' (known: host.name, host.address, host.port, host.user, host.vars.NAME)"),
+            };
+        });
+    }
+
+    [GeneratedRegex(@"\{\{\s*host\.([A-Za-z0-9_.-]+)\s*\}\}")]
+    private static partial Regex Reference();
+}
