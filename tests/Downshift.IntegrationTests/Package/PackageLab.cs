@@ -40,13 +40,28 @@ public sealed class PackageLab : IAsyncLifetime
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
+    /// <summary>For <c>ssh -F</c>: the host names with their addresses, key and known_hosts.</summary>
+    public string SshConfigPath => Path.Combine(testbed, "tb", "ssh_config");
+
+    /// <summary>The hosts with their addresses, as a plan's inventory would give them.</summary>
+    public IReadOnlyList<HostEntry> Hosts(params string[] names)
+    {
+        var addresses = File.ReadAllLines(Path.Combine(testbed, "tb", "hosts.txt"))
+            .Select(line => line.Split(' '))
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
+        return [.. names.Select(name => new HostEntry(name) { Address = addresses[name] })];
+    }
+
+    /// <summary>Opens a lab host for the engine: every command through <see cref="ExecAsync"/>.</summary>
+    public IHostConnector Connector => new LabConnector(this);
+
     /// <summary>Runs a script as root inside the host (no SSH) and returns its exit code and output.</summary>
-    public async Task<CommandResult> ExecAsync(string host, string script)
+    public async Task<CommandResult> ExecAsync(string host, string script, ReadOnlyMemory<byte>? stdin = null)
     {
         var index = host.TrimStart('h');
         var command = $". {Sh.Quote(testbed)}/env.sh && {Sh.Quote(testbed)}/testbed.sh exec {index} " +
                       $"/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
-        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
+        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout, Stdin = stdin }, CancellationToken.None).WaitAsync(Timeout);
     }
 
     /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout.</summary>
@@ -78,15 +93,19 @@ public sealed class PackageLab : IAsyncLifetime
         return result.Succeeded ? result.StdoutText : throw new InvalidOperationException($"{script}: exit {result.ExitCode}: {result.Output}");
     }
 
+    private sealed class LabConnector(PackageLab lab) : IHostConnector
+    {
+        public Task<IHostTransport> ConnectAsync(HostEntry host, CancellationToken cancellationToken) =>
+            Task.FromResult<IHostTransport>(new LabHostTransport(lab, host.Name));
+    }
+
     /// <summary>The step's view of a lab host: every command through <see cref="ExecAsync"/>.</summary>
     private sealed class LabHostTransport(PackageLab lab, string host) : IHostTransport
     {
         public string HostName => host;
 
         public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
-            command.Stdin is null
-                ? lab.ExecAsync(host, command.Script)
-                : throw new NotSupportedException("the package step sends no stdin");
+            lab.ExecAsync(host, command.Script, command.Stdin);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
