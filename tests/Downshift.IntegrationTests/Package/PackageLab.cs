@@ -56,12 +56,12 @@ public sealed class PackageLab : IAsyncLifetime
     public IHostConnector Connector => new LabConnector(this);
 
     /// <summary>Runs a script as root inside the host (no SSH) and returns its exit code and output.</summary>
-    public async Task<CommandResult> ExecAsync(string host, string script, ReadOnlyMemory<byte>? stdin = null)
+    public async Task<CommandResult> ExecAsync(string host, string script)
     {
         var index = host.TrimStart('h');
         var command = $". {Sh.Quote(testbed)}/env.sh && {Sh.Quote(testbed)}/testbed.sh exec {index} " +
                       $"/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
-        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout, Stdin = stdin }, CancellationToken.None).WaitAsync(Timeout);
+        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
     }
 
     /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout.</summary>
@@ -104,8 +104,13 @@ public sealed class PackageLab : IAsyncLifetime
     {
         public string HostName => host;
 
+        // Exec has no stdin: a step's input (the config step's new file) travels in the script, base64-encoded.
         public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
-            lab.ExecAsync(host, command.Script, command.Stdin);
+            lab.ExecAsync(
+                host,
+                command.Stdin is { } stdin
+                    ? $"printf %s {Convert.ToBase64String(stdin.Span)} | base64 -d | bash -c {Sh.Quote(command.Script)}"
+                    : command.Script);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
