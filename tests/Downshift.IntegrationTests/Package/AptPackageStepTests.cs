@@ -128,6 +128,34 @@ public sealed class AptPackageStepTests(PackageLab lab)
         await lab.CheckedExecAsync(Host, "dpkg --purge shopd-reports >/dev/null");
     }
 
+    [Fact]
+    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileAndKeepsTheAdminsAsDpkgOld()
+    {
+        // Given shopd 2.3.0 with an edited conffile, and a step that takes the package's conffile, without hold
+        await InstallAsync("2.3.0", editConf: true);
+        var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Conffiles = ConffilePolicy.New, Hold = false };
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-confnew", options);
+        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When prepared and executed
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then 2.1.0's conffile is in place, the admin's is .dpkg-old, nothing is held
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Contains($"{Conf}.dpkg-old", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal("2.1.0 ii ", await StatusAsync());
+        Assert.DoesNotContain("middleware_compat", await lab.CheckedExecAsync(Host, $"cat {Conf}"), StringComparison.Ordinal);
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}.dpkg-old"));
+
+        // When undone: 2.3.0 is back and the .dpkg-old the change left is gone
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.Equal("2.3.0 ii ", await StatusAsync());
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
+    }
+
     private static PackageOptions Options(string version) => new() { Name = "shopd", Version = version };
 
     private static IStagingStep Stage(IStepExecutor executor) => Assert.IsAssignableFrom<IStagingStep>(executor);

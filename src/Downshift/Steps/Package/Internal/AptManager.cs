@@ -17,7 +17,9 @@ internal sealed class AptManager : PackageManager
         query() { local s; s=$(dpkg-query -W -f '${Version}|${db:Status-Abbrev}' "$P" 2>/dev/null) || return 0; case "${s#*|}" in ?n*|?c*) ;; *) printf '%s' "$s" ;; esac; }
         held() { if apt-mark showhold "$P" 2>/dev/null | grep -qxF "$P"; then echo true; else echo false; fi; }
         leftovers() { dpkg-query -W -f '${Conffiles}\n' "$P" 2>/dev/null | while read -r f _; do for s in .dpkg-dist .dpkg-old .dpkg-new; do [ -n "$f" ] && [ -e "$f$s" ] && echo "$f$s"; done; done | sort -u; }
-        APT_CONF=(-o Dpkg::Options::=--force-confdef -o "Dpkg::Options::=--force-conf$C")
+        # keep: confdef+confold. new: confnew alone (with confdef, dpkg's default — keep the edited file — would win).
+        if [ "$C" = new ]; then DPKG_CONF=(--force-confnew); else DPKG_CONF=(--force-confdef --force-confold); fi
+        APT_CONF=(); for o in "${DPKG_CONF[@]}"; do APT_CONF+=(-o "Dpkg::Options::=$o"); done
         install_file() { apt-get install -y -q --allow-downgrades --allow-change-held-packages "${APT_CONF[@]}" "$1"; }
         # VERSION installed and configured ("ii", or "hi" when held).
         is_ok() { [[ $cur == "$1|"?"i " ]]; }
@@ -89,7 +91,7 @@ internal sealed class AptManager : PackageManager
           verify "$f" "$PV" || { echo "the saved package of $P $PV is missing ($f); $P is '${cur:-not installed}'" >&2; exit 3; }
           apt-mark unhold "$P" >/dev/null 2>&1 || true
           if install_file "$f" >"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $f (was '${cur:-not installed}')"
-          elif dpkg -i --force-downgrade --force-confdef "--force-conf$C" "$f" >>"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $f with dpkg -i (apt-get install failed; was '${cur:-not installed}')"
+          elif dpkg -i --force-downgrade "${DPKG_CONF[@]}" "$f" >>"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $f with dpkg -i (apt-get install failed; was '${cur:-not installed}')"
           else echo "cannot reinstall $P $PV from $f: $(tail -n 4 "$W/.undo.log" | tr '\n' ' ')" >&2; exit 5; fi
         fi
         if [ "$HELD" = true ]; then apt-mark hold "$P" >/dev/null; elif [ "$(held)" = true ]; then apt-mark unhold "$P" >/dev/null; fi
