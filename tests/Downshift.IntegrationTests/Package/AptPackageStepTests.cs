@@ -156,6 +156,28 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
     }
 
+    [Fact]
+    public async Task Execute_PackageLeftUnpacked_FinishesItFirstAndSaysSo()
+    {
+        // Given shopd 2.3.0 unpacked again but not configured (iU), as an interrupted dpkg leaves it
+        await InstallAsync("2.3.0", editConf: false);
+        var options = Options("2.1.0");
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-unpacked", options);
+        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        await lab.CheckedExecAsync(Host, $"dpkg --unpack {Work}-unpacked/shopd_2.3.0.deb >/dev/null");
+        Assert.Equal("2.3.0 iU ", await StatusAsync());
+
+        // When prepared and executed
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then dpkg --configure -a ran first (said in the output) and 2.1.0 is installed
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Contains("was half-configured (iU ) before the change: ran dpkg --configure -a", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal("2.1.0 hi ", await StatusAsync());
+    }
+
     private static PackageOptions Options(string version) => new() { Name = "shopd", Version = version };
 
     private static IStagingStep Stage(IStepExecutor executor) => Assert.IsAssignableFrom<IStagingStep>(executor);
