@@ -36,6 +36,46 @@ internal sealed class CliOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string?> Inventory { get; } = new("--inventory")
+    {
+        Description = "Ansible inventory (INI or YAML) to resolve the plan's hosts with; replaces the plan's 'inventory:'.",
+        Recursive = true,
+    };
+
+    public Option<string?> KnownHosts { get; } = new("--known-hosts")
+    {
+        Description = $"known_hosts file SSH host keys are pinned in. Default: ${Hosts.Ssh.SshDefaults.KnownHostsVariable}, else ~/.ssh/known_hosts.",
+        Recursive = true,
+    };
+
+    public Option<bool> TrustNewHostKeys { get; } = new("--trust-new-host-keys")
+    {
+        Description = "Trust an unknown host key on first use and add it to known_hosts (journaled). A changed key is refused regardless.",
+        Recursive = true,
+    };
+
+    public Option<string?> SshKey { get; } = new("--ssh-key")
+    {
+        Description = $"Private key for hosts that name none (default ~/.ssh/id_ed25519, then ~/.ssh/id_rsa; passphrase from ${Hosts.Ssh.SshDefaults.PassphraseVariable}).",
+        Recursive = true,
+    };
+
+    public Option<string?> SshUser { get; } = new("--ssh-user")
+    {
+        Description = $"SSH user for hosts that name none (default {Hosts.Ssh.SshDefaults.User}).",
+        Recursive = true,
+    };
+
+    public Option<int> ConnectConcurrency { get; } = new("--connect-concurrency")
+    {
+        Description = $"How many SSH connections may be opened at once (default {Hosts.Ssh.SshDefaults.ConnectConcurrency}).",
+        DefaultValueFactory = _ => Hosts.Ssh.SshDefaults.ConnectConcurrency,
+        Recursive = true,
+    };
+
+    /// <summary>The global options, for the root command.</summary>
+    public IEnumerable<Option> Globals => [Journal, Operator, Json, Inventory, KnownHosts, TrustNewHostKeys, SshKey, SshUser, ConnectConcurrency];
+
     public ConsoleUi Ui(ParseResult parse) => ConsoleUi.Create(parse.GetValue(Json));
 
     public string OperatorName(ParseResult parse) =>

@@ -4,12 +4,12 @@ using Downshift.Cli.Commands;
 
 var options = new CliOptions();
 var root = new RootCommand(
-    "downshift — plan, run, watch and roll back server downgrades, with a journal of every step.\n" + ExitCodes.HelpText)
+    "downshift — plan, run, watch and roll back server downgrades, with a journal of every step.\n" + ExitCodes.HelpText);
+foreach (var option in options.Globals)
 {
-    options.Journal,
-    options.Operator,
-    options.Json,
-};
+    root.Options.Add(option);
+}
+
 root.Subcommands.Add(ValidateCommand.Create(options));
 root.Subcommands.Add(SchemaCommand.Create(options));
 root.Subcommands.Add(DryRunCommand.Create(options));
@@ -21,6 +21,7 @@ root.Subcommands.Add(ResumeCommand.Create(options));
 root.Subcommands.Add(RollbackCommand.Create(options));
 root.Subcommands.Add(ReportCommand.Create(options));
 root.Subcommands.Add(UnlockCommand.Create(options));
+root.Subcommands.Add(InventoryCommand.Create(options));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -30,4 +30,18 @@ public sealed class DownshiftException : Exception
 
     public static DownshiftException JournalCorrupt(string path, string detail, Exception? inner = null) =>
         new($"journal '{path}' cannot be used: {detail}", isTransient: false, inner);
+
+    /// <summary>The SSH host key was refused (unknown without TOFU, changed, or revoked); never transient.</summary>
+    public static DownshiftException HostKeyRejected(string host, string detail) =>
+        new($"host '{host}': {detail}", isTransient: false);
+
+    public static DownshiftException SshAuthenticationFailed(string host, string detail, Exception? inner = null) =>
+        new($"host '{host}' refused the login: {detail}", isTransient: false, inner);
+
+    /// <summary>The connection broke while a command ran: the command may or may not have taken effect.</summary>
+    public static DownshiftException ConnectionLost(string host, string command, Exception? inner = null) =>
+        new($"connection to '{host}' was lost while running: {command} (it may or may not have run; the step's check decides)", isTransient: true, inner);
+
+    public static DownshiftException BecomeFailed(string host, string user, string detail) =>
+        new($"host '{host}': 'sudo -n' as '{user}' failed: {detail}", isTransient: false);
 }

@@ -18,7 +18,7 @@ internal static class PlanInput
             return null;
         }
 
-        var result = await PlanLoader.LoadFileAsync(path, variables, cancellationToken);
+        var result = await PlanLoader.LoadFileAsync(path, variables, new PlanLoadOptions { InventoryPath = parse.GetValue(options.Inventory) }, cancellationToken);
         foreach (var error in result.Errors)
         {
             ui.Error.WriteLine(error.ToString());

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Downshift.Engine;
-using Downshift.Hosts;
 using Downshift.Journal;
 using Spectre.Console;
 
@@ -39,7 +38,8 @@ internal static class RunSession
 
         await using var journal = await options.OpenJournalAsync(parse, CancellationToken.None);
         var time = TimeProvider.System;
-        var engine = new RunEngine(journal, new LocalConnector(time), time, new ProgressObserver(ui, time), options.EngineOptions(parse));
+        using var connector = HostConnectors.Create(parse, options, time);
+        var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), options.EngineOptions(parse));
         var result = await action(engine, new RunControl(cancel.Token, abort.Token));
         var hosts = result.Refusal is null
             ? HostSummaries.Of(RunReplay.From(await journal.ReadAsync(result.RunId, CancellationToken.None)))

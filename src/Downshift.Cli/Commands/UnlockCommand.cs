@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Downshift.Engine;
-using Downshift.Hosts;
 using Spectre.Console;
 
 namespace Downshift.Cli.Commands;
@@ -16,7 +15,8 @@ internal static class UnlockCommand
         {
             var ui = options.Ui(parse);
             await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
-            var engine = new RunEngine(journal, new LocalConnector(TimeProvider.System), TimeProvider.System, SilentObserver.Instance, options.EngineOptions(parse));
+            using var connector = HostConnectors.Create(parse, options, TimeProvider.System);
+            var engine = new RunEngine(journal, connector, TimeProvider.System, SilentObserver.Instance, options.EngineOptions(parse));
             var result = await engine.UnlockAsync(parse.GetValue(run)!, cancellationToken);
             ui.Line(Markup.Escape(result.Summary));
             return ExitCodes.Success;

@@ -46,10 +46,19 @@ public sealed class RunEngine(
         await recorder.AppendAsync(
             JournalEvent.RunStarted,
             result: $"{plan.FromVersion} → {plan.ToVersion}",
-            data: JsonSerializer.Serialize(new { plan = plan.Name, hash = plan.ContentHash, from = plan.FromVersion, to = plan.ToVersion, hosts = plan.Hosts, strategy = plan.Strategy.ToString() }));
+            data: JsonSerializer.Serialize(new
+            {
+                plan = plan.Name, hash = plan.ContentHash, from = plan.FromVersion, to = plan.ToVersion, hosts = plan.Hosts,
+                strategy = plan.Strategy.ToString(),
+                targets = JsonDocument.Parse(HostEntryJson.Serialize(plan.HostEntries)).RootElement,
+            }));
         foreach (var runner in session.Runners)
         {
             await recorder.AppendAsync(JournalEvent.LeaseAcquired, runner.Host, result: $"{options.StateDirectory}/lease");
+            if (runner.Transport is Hosts.Ssh.IHostKeyTrustReport { NewlyTrustedKey: { } trusted })
+            {
+                await recorder.AppendAsync(JournalEvent.Note, runner.Host, result: trusted.ToString());
+            }
         }
 
         return await ForwardThenFinishAsync(plan, session, recorder, replay: null, new Dictionary<string, CheckResult>(), control);
@@ -229,14 +238,18 @@ public sealed class RunEngine(
     private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
     {
         var header = await journal.FindRunAsync(runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
-        var loaded = PlanLoader.Load(header.PlanPath, header.PlanText, header.Variables);
+        var records = await journal.ReadAsync(runId, CancellationToken.None);
+
+        // The hosts as resolved when the run started (the inventory may have changed since).
+        var started = records.FirstOrDefault(r => r.Event == JournalEvent.RunStarted);
+        var hosts = HostEntryJson.FromProperty(started?.Data, "targets");
+        var loaded = PlanLoader.Load(header.PlanPath, header.PlanText, header.Variables, new PlanLoadOptions { ResolvedHosts = hosts });
         if (loaded.Plan is null)
         {
             throw DownshiftException.InvalidState(
                 $"the plan stored with run {runId} no longer validates: {string.Join("; ", loaded.Errors)}");
         }
 
-        var records = await journal.ReadAsync(runId, CancellationToken.None);
         return (loaded.Plan, RunReplay.From(records));
     }
 

@@ -4,13 +4,16 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "strategy", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "vars", "phases"];
 
     public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
 
     public static readonly IReadOnlyList<string> FleetRollbacks = ["whole-fleet", "failed-hosts"];
 
     public static readonly IReadOnlyList<string> Reason = ["kind", "detail"];
+
+    /// <summary>Keys of an inline host in <c>hosts:</c> (<c>{name: h1, address: 10.0.0.1, …}</c>).</summary>
+    public static readonly IReadOnlyList<string> InlineHost = ["name", "address", "port", "user", "key", "become"];
 
     public static readonly IReadOnlyList<string> Scope = ["kind", "items"];
 

@@ -13,8 +13,13 @@ namespace Downshift.Plans;
 /// </summary>
 public static partial class PlanLoader
 {
+    public static Task<PlanLoadResult> LoadFileAsync(
+        string path, IReadOnlyDictionary<string, string> overrides, CancellationToken cancellationToken) =>
+        LoadFileAsync(path, overrides, PlanLoadOptions.None, cancellationToken);
+
+    /// <summary>Reads the plan file and the inventory it names (or <see cref="PlanLoadOptions.InventoryPath"/>).</summary>
     public static async Task<PlanLoadResult> LoadFileAsync(
-        string path, IReadOnlyDictionary<string, string> overrides, CancellationToken cancellationToken)
+        string path, IReadOnlyDictionary<string, string> overrides, PlanLoadOptions options, CancellationToken cancellationToken)
     {
         string text;
         try
@@ -26,10 +31,12 @@ public static partial class PlanLoader
             return new PlanLoadResult(null, [new PlanError(new SourceLocation(path, 0, 0, ""), $"cannot read the plan: {e.Message}")]);
         }
 
-        return Load(path, text, overrides);
+        return await LoadAsync(path, text, overrides, options, cancellationToken);
     }
 
-    public static PlanLoadResult Load(string path, string text, IReadOnlyDictionary<string, string> overrides)
+    /// <summary>Validates plan text; an inventory it names is read (async) to resolve its hosts.</summary>
+    public static async Task<PlanLoadResult> LoadAsync(
+        string path, string text, IReadOnlyDictionary<string, string> overrides, PlanLoadOptions options, CancellationToken cancellationToken)
     {
         var errors = new PlanErrors();
         var context = new PlanReadContext(path, errors);
@@ -39,7 +46,37 @@ public static partial class PlanLoader
             return new PlanLoadResult(null, errors.Sorted());
         }
 
-        var plan = Read(root, context, overrides, text);
+        Inventory.Inventory? inventory = null;
+        if (options.ResolvedHosts is null && PlanHostsReader.InventoryPath(root, options) is { } inventoryPath)
+        {
+            var loaded = await Inventory.InventoryLoader.LoadFileAsync(inventoryPath, cancellationToken);
+            foreach (var error in loaded.Errors)
+            {
+                errors.Add(error.Location, error.Message);
+            }
+
+            inventory = loaded.Inventory;
+        }
+
+        var plan = Read(root, context, overrides, text, new HostSources(inventory, options.ResolvedHosts));
+        return errors.Any ? new PlanLoadResult(null, errors.Sorted()) : new PlanLoadResult(plan, []);
+    }
+
+    /// <summary>
+    /// Validates plan text without reading files: hosts come from the plan itself or from
+    /// <see cref="PlanLoadOptions.ResolvedHosts"/> (a plan naming an inventory needs <see cref="LoadAsync"/>).
+    /// </summary>
+    public static PlanLoadResult Load(string path, string text, IReadOnlyDictionary<string, string> overrides, PlanLoadOptions? options = null)
+    {
+        var errors = new PlanErrors();
+        var context = new PlanReadContext(path, errors);
+        var root = Parse(text, context);
+        if (root is null)
+        {
+            return new PlanLoadResult(null, errors.Sorted());
+        }
+
+        var plan = Read(root, context, overrides, text, new HostSources(null, options?.ResolvedHosts));
         return errors.Any ? new PlanLoadResult(null, errors.Sorted()) : new PlanLoadResult(plan, []);
     }
 
@@ -82,7 +119,7 @@ public static partial class PlanLoader
         return new YamlMap(root, "", context);
     }
 
-    private static Plan? Read(YamlMap root, PlanReadContext context, IReadOnlyDictionary<string, string> overrides, string text)
+    private static Plan? Read(YamlMap root, PlanReadContext context, IReadOnlyDictionary<string, string> overrides, string text, HostSources hostSources)
     {
         root.ReportUnknownKeys(PlanKeys.TopLevel, "the plan");
         context.Variables = ReadVariables(root, overrides);
@@ -103,11 +140,7 @@ public static partial class PlanLoader
             root.Error("to", $"'from' and 'to' are both '{from}': there is nothing to change");
         }
 
-        var hosts = root.StringList("hosts") ?? [PlanDefaults.LocalHost];
-        foreach (var host in hosts.Where(h => h != PlanDefaults.LocalHost))
-        {
-            root.Error("hosts", $"host '{host}' is not supported yet: only '{PlanDefaults.LocalHost}' (remote hosts come with inventories)");
-        }
+        var hosts = PlanHostsReader.Read(root, hostSources);
 
         var strategy = StrategyReader.Read(root, hosts.Count);
         var phases = ReadPhases(root);
@@ -123,7 +156,7 @@ public static partial class PlanLoader
             Scope = scope,
             FromVersion = from,
             ToVersion = to,
-            HostEntries = [.. hosts.Select(h => new Hosts.HostEntry(h))],
+            HostEntries = hosts,
             Strategy = strategy,
             Variables = context.Variables,
             Phases = phases,

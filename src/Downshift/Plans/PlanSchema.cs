@@ -46,7 +46,8 @@ public static class PlanSchema
                     "kind"),
                 ["from"] = Text("The version installed now."),
                 ["to"] = Text("The version to go back to."),
-                ["hosts"] = new JsonObject { ["type"] = "array", ["items"] = Text("A host name ('local').") },
+                ["hosts"] = HostsSchema(),
+                ["inventory"] = Text("Ansible inventory file (INI or YAML), relative to the plan; --inventory FILE replaces it."),
                 ["strategy"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -168,4 +169,26 @@ public static class PlanSchema
         new() { ["enum"] = Array([.. values]), ["description"] = description };
 
     private static JsonArray Array(params string[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    /// <summary><c>hosts:</c> items: a host or group name (or 'local'), or an inline host.</summary>
+    private static JsonObject HostsSchema() => new()
+    {
+        ["type"] = "array",
+        ["items"] = new JsonObject
+        {
+            ["oneOf"] = new JsonArray(
+                Text("A host or group of the inventory, or 'local'."),
+                Closed(
+                    new JsonObject
+                    {
+                        ["name"] = Text("The host's name (journal, leases, output)."),
+                        ["address"] = Text("Address to connect to (default: the name)."),
+                        ["port"] = new JsonObject { ["type"] = "integer", ["minimum"] = 1, ["maximum"] = 65535 },
+                        ["user"] = Text("SSH user (default: --ssh-user, else root)."),
+                        ["key"] = Text("Private key file, relative to the plan."),
+                        ["become"] = new JsonObject { ["type"] = "boolean", ["description"] = "Run commands through sudo -n." },
+                    },
+                    "name")),
+        },
+    };
 }

@@ -258,7 +258,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, PlanReadContext
         return null;
     }
 
-    private static string? Suggest(string key, IReadOnlySet<string> known) =>
+    internal static string? Suggest(string key, IReadOnlySet<string> known) =>
         known.Select(k => (Key: k, Distance: Distance(key, k)))
             .Where(c => c.Distance <= Math.Max(2, key.Length / 3))
             .OrderBy(c => c.Distance)

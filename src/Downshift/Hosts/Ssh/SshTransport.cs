@@ -1,0 +1,214 @@
+using System.Net.Sockets;
+using Downshift.Hosts.Ssh.Internal;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+
+namespace Downshift.Hosts.Ssh;
+
+/// <summary>
+/// Runs commands on a host over one SSH connection, reused for every command of a run (one channel per
+/// command). Behaves like <see cref="LocalTransport"/>: exit code, stdout bytes, stderr, binary stdin,
+/// environment; a timeout or a cancellation kills the remote process group (see
+/// <see cref="RemoteCommand"/>). A connection that breaks mid-command throws a transient
+/// <see cref="DownshiftException"/> and the command is NOT run again: it may have taken effect, and only
+/// the step's check can tell. The next command reconnects (with the connect retries).
+/// </summary>
+public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
+{
+    private const int SudoFailed = 1;
+    private const int TimeoutExit = 124;
+    private const int KilledExit = 137;
+    private static readonly TimeSpan KillBound = TimeSpan.FromSeconds(10);
+
+    private readonly HostEntry host;
+    private readonly SshClientOpener opener;
+    private readonly TimeProvider timeProvider;
+    private readonly SemaphoreSlim reconnect = new(1, 1);
+    private SshClient client;
+    private bool broken;
+
+    internal SshTransport(HostEntry host, SshClient client, SshClientOpener opener, TimeProvider timeProvider, HostKeyTrusted? trusted)
+    {
+        this.host = host;
+        this.client = client;
+        this.opener = opener;
+        this.timeProvider = timeProvider;
+        NewlyTrustedKey = trusted;
+    }
+
+    public string HostName => host.Name;
+
+    public HostKeyTrusted? NewlyTrustedKey { get; }
+
+    public async Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken)
+    {
+        var line = RemoteCommand.Build(command, host.Become);
+        var connection = await ConnectedClientAsync(cancellationToken);
+        var start = timeProvider.GetTimestamp();
+        using var ssh = connection.CreateCommand(line);
+        using var overdue = new CancellationTokenSource(command.Timeout + SshDefaults.CommandGrace, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overdue.Token);
+        var stderr = new MarkedStderr();
+        try
+        {
+            // Cancellation is ours to do (kill the process group), not a signal over the channel.
+            var execution = ssh.ExecuteAsync(CancellationToken.None);
+            var stdout = CopyAsync(ssh.OutputStream);
+            var errors = stderr.ReadAsync(ssh.ExtendedOutputStream, CancellationToken.None);
+            await WriteStdinAsync(ssh, command.Stdin, linked.Token);
+            await execution.WaitAsync(linked.Token);
+            var result = new CommandResult(ssh.ExitStatus ?? -1, await stdout, await errors, timeProvider.GetElapsedTime(start));
+            return Judge(command, ssh, result);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            await KillAsync(connection, stderr.ProcessGroup);
+            if (overdue.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // The remote timeout did not answer in time: the connection is in doubt. Start afresh next time.
+                Drop();
+                throw DownshiftException.CommandTimedOut(HostName, command.DisplayText, command.Timeout);
+            }
+
+            throw;
+        }
+        catch (Exception e) when (e is SshException or SocketException or IOException or ObjectDisposedException)
+        {
+            Drop();
+            throw DownshiftException.ConnectionLost(HostName, command.DisplayText, e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await reconnect.WaitAsync();
+        try
+        {
+            Drop();
+        }
+        finally
+        {
+            reconnect.Release();
+            reconnect.Dispose();
+        }
+    }
+
+    private CommandResult Judge(HostCommand command, SshCommand ssh, CommandResult result)
+    {
+        if (ssh.ExitStatus is null && ssh.ExitSignal is null)
+        {
+            // The channel closed without an exit status: the connection went away under the command.
+            Drop();
+            throw DownshiftException.ConnectionLost(HostName, command.DisplayText);
+        }
+
+        if (result.Duration >= command.Timeout && (ssh.ExitStatus is null or TimeoutExit or KilledExit))
+        {
+            throw DownshiftException.CommandTimedOut(HostName, command.DisplayText, command.Timeout);
+        }
+
+        if (host.Become && result.ExitCode == SudoFailed && result.Stderr.StartsWith("sudo: ", StringComparison.Ordinal)
+            && result.Stderr.Contains("password", StringComparison.OrdinalIgnoreCase))
+        {
+            throw DownshiftException.BecomeFailed(HostName, host.User ?? opener.Options.User,
+                $"{result.Stderr.Trim()} (give the user passwordless sudo: '{host.User ?? opener.Options.User} ALL=(ALL) NOPASSWD: ALL' in /etc/sudoers.d/)");
+        }
+
+        // Killed by a signal: report it the way bash does (128 + n), as LocalTransport's exit code would.
+        return ssh.ExitStatus is null ? result with { ExitCode = 128 + SignalNumber(ssh.ExitSignal) } : result;
+    }
+
+    private async Task<SshClient> ConnectedClientAsync(CancellationToken cancellationToken)
+    {
+        if (!broken && client.IsConnected)
+        {
+            return client;
+        }
+
+        await reconnect.WaitAsync(cancellationToken);
+        try
+        {
+            if (broken || !client.IsConnected)
+            {
+                Drop();
+                (client, _) = await opener.OpenAsync(host, cancellationToken);
+                broken = false;
+            }
+
+            return client;
+        }
+        finally
+        {
+            reconnect.Release();
+        }
+    }
+
+    private void Drop()
+    {
+        broken = true;
+        try
+        {
+            client.Dispose();
+        }
+        catch (Exception e) when (e is SshException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // Already broken; nothing to close.
+        }
+    }
+
+    /// <summary>Best effort: kill the command's process group over a second channel (the connection may be gone).</summary>
+    private async Task KillAsync(SshClient connection, Task<int?> processGroup)
+    {
+        try
+        {
+            if (await processGroup.WaitAsync(KillBound) is not { } group)
+            {
+                return;
+            }
+
+            using var kill = connection.CreateCommand(RemoteCommand.Kill(group, host.Become));
+            await kill.ExecuteAsync(CancellationToken.None).WaitAsync(KillBound);
+        }
+        catch (Exception e) when (e is TimeoutException or SshException or SocketException or IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The connection is gone: the remote timeout still ends the command when its time is up.
+        }
+    }
+
+    private static async Task WriteStdinAsync(SshCommand ssh, ReadOnlyMemory<byte>? stdin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var input = ssh.CreateInputStream();
+            if (stdin is { } bytes)
+            {
+                await input.WriteAsync(bytes, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or SshException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The command ended without reading all of its input; its exit code tells the story.
+        }
+    }
+
+    private static async Task<byte[]> CopyAsync(Stream source)
+    {
+        using var buffer = new MemoryStream();
+        await source.CopyToAsync(buffer);
+        return buffer.ToArray();
+    }
+
+    private static int SignalNumber(string? signal) => signal switch
+    {
+        "HUP" => 1,
+        "INT" => 2,
+        "QUIT" => 3,
+        "ABRT" => 6,
+        "KILL" => 9,
+        "SEGV" => 11,
+        "PIPE" => 13,
+        "ALRM" => 14,
+        "TERM" => 15,
+        _ => 0,
+    };
+}

@@ -1,0 +1,235 @@
+using System.Text;
+using Downshift.Hosts;
+using Downshift.Hosts.Ssh;
+using Downshift.IntegrationTests.TestSupport;
+
+namespace Downshift.IntegrationTests.Ssh;
+
+/// <summary>One real sshd for the class's tests (xunit runs them one after another).</summary>
+public sealed class SshServerFixture : IAsyncLifetime
+{
+    public SshServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await SshServer.StartAsync(TestContext.Current.CancellationToken);
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>The SSH transport against a real sshd behaves like <see cref="LocalTransport"/>.</summary>
+public sealed class SshTransportTests(SshServerFixture fixture) : IClassFixture<SshServerFixture>, IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly SshServer server = fixture.Server;
+    private readonly SshConnector connector = new(fixture.Server.Options(), TimeProvider.System);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task RunAsync_Command_ReturnsExitCodeStdoutAndStderr()
+    {
+        // Given a connection to the host
+        await using var host = await ConnectAsync();
+
+        // When a command writes to both streams and exits 3
+        var result = await host.RunAsync(new HostCommand("printf 'out\\001\\377'; echo err >&2; exit 3"), Ct).WaitAsync(Bound, Ct);
+
+        // Then the exit code, the stdout bytes and stderr come back unchanged
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal(new byte[] { (byte)'o', (byte)'u', (byte)'t', 1, 0xff }, result.Stdout);
+        Assert.Equal("err\n", result.Stderr);
+    }
+
+    [Fact]
+    public async Task RunAsync_BinaryStdin_ReachesTheCommandByteForByte()
+    {
+        // Given every byte value, twice, and a large block
+        var bytes = Enumerable.Range(0, 512).Select(i => (byte)i).Concat(new byte[300_000].Select((_, i) => (byte)(i * 7))).ToArray();
+        await using var host = await ConnectAsync();
+
+        // When it is fed to cat
+        var result = await host.RunAsync(new HostCommand("cat") { Stdin = bytes }, Ct).WaitAsync(Bound, Ct);
+
+        // Then cat returns it unchanged
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(bytes, result.Stdout);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoStdin_CommandSeesEndOfInput()
+    {
+        await using var host = await ConnectAsync();
+
+        var result = await host.RunAsync(new HostCommand("wc -c"), Ct).WaitAsync(Bound, Ct);
+
+        Assert.Equal("0", result.StdoutText.Trim());
+    }
+
+    [Theory]
+    [MemberData(nameof(ShellValues))]
+    public async Task RunAsync_Environment_ReachesTheCommandUnchanged(string value)
+    {
+        // Given an environment variable holding shell syntax
+        await using var host = await ConnectAsync();
+        var command = new HostCommand("printf %s \"$DOWNSHIFT_VALUE\"") { Environment = new Dictionary<string, string> { ["DOWNSHIFT_VALUE"] = value } };
+
+        // When the command prints it
+        var result = await host.RunAsync(command, Ct).WaitAsync(Bound, Ct);
+
+        // Then it is the very value
+        Assert.Equal(value, Encoding.UTF8.GetString(result.Stdout));
+    }
+
+    public static TheoryData<string> ShellValues => ["plain", "it's", "$HOME `id` $(id)", "line one\nline two", "ünïcødé ✓", "a;b|c&d>e<f", ""];
+
+    [Fact]
+    public async Task RunAsync_Timeout_KillsTheRemoteProcessGroupAndThrowsTransient()
+    {
+        // Given a command that starts a background child and waits
+        await using var host = await ConnectAsync();
+        var command = new HostCommand("sleep 3171 & sleep 3172; echo never") { Timeout = TimeSpan.FromSeconds(1) };
+
+        // When its time is up
+        var error = await Assert.ThrowsAsync<DownshiftException>(() => host.RunAsync(command, Ct).WaitAsync(Bound, Ct));
+
+        // Then it timed out (transient), and neither sleep is left on the host
+        Assert.True(error.IsTransient);
+        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+        await AssertNothingLeftAsync(host, "[s]leep 317");
+    }
+
+    [Fact]
+    public async Task RunAsync_Cancelled_KillsTheRemoteProcessGroup()
+    {
+        // Given a command that runs for long
+        await using var host = await ConnectAsync();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var running = host.RunAsync(new HostCommand("sleep 3181 & sleep 3182"), cancel.Token);
+        await WaitUntilRunningAsync(host, "[s]leep 3182");
+
+        // When the controller cancels it
+        await cancel.CancelAsync();
+
+        // Then the call is cancelled and nothing it started keeps running
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(Bound, Ct));
+        await AssertNothingLeftAsync(host, "[s]leep 318");
+    }
+
+    [Fact]
+    public async Task RunAsync_HundredCommands_UseOneConnection()
+    {
+        // Given one transport
+        var before = (await server.SessionPidsAsync(Ct)).Count;
+        await using var host = await ConnectAsync();
+
+        // When it runs 100 commands
+        for (var i = 0; i < 100; i++)
+        {
+            var result = await host.RunAsync(new HostCommand($"echo {i}"), Ct).WaitAsync(Bound, Ct);
+            Assert.Equal($"{i}\n", result.StdoutText);
+        }
+
+        // Then sshd served them over one connection (one per-connection process, one TCP connection)
+        Assert.Equal(1, (await server.SessionPidsAsync(Ct)).Count - before);
+        Assert.Equal(1, await server.EstablishedConnectionsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ConnectAsync_TenHostsInParallel_EachRunsItsCommands()
+    {
+        // Given ten hosts (ten names for the one sshd: ten connections)
+        using var connector = new SshConnector(server.Options() with { ConnectConcurrency = 4 }, TimeProvider.System);
+        var hosts = Enumerable.Range(0, 10).Select(i => server.Host($"h{i}")).ToList();
+
+        // When each connects and runs ten commands at once
+        var transports = await Task.WhenAll(hosts.Select(h => connector.ConnectAsync(h, Ct))).WaitAsync(Bound, Ct);
+        try
+        {
+            var results = await Task.WhenAll(transports.SelectMany(t => Enumerable.Range(0, 10).Select(async i =>
+                (t.HostName, i, (await t.RunAsync(new HostCommand($"echo {t.HostName}-{i}"), Ct)).StdoutText)))).WaitAsync(Bound, Ct);
+
+            // Then every command ran, on ten connections
+            Assert.All(results, r => Assert.Equal($"{r.HostName}-{r.i}\n", r.StdoutText));
+            Assert.Equal(10, await server.EstablishedConnectionsAsync(Ct));
+        }
+        finally
+        {
+            foreach (var transport in transports)
+            {
+                await transport.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task RunAsync_ConnectionDroppedMidCommand_ThrowsTransientThenReconnects()
+    {
+        // Given a command running on the host
+        await using var host = await ConnectAsync();
+        await host.RunAsync(new HostCommand("true"), Ct);
+        var sessions = await server.SessionPidsAsync(Ct);
+        var running = host.RunAsync(new HostCommand("sleep 3191"), Ct);
+        await WaitUntilRunningAsync(host: null, "[s]leep 3191");
+
+        // When the connection dies (its sshd process is killed)
+        foreach (var pid in sessions)
+        {
+            await CliRunner.RunProcessAsync("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
+        }
+
+        // Then the command fails as a transient lost connection (not re-run) …
+        var error = await Assert.ThrowsAsync<DownshiftException>(() => running.WaitAsync(Bound, Ct));
+        Assert.True(error.IsTransient, error.Message);
+        Assert.Contains("lost", error.Message, StringComparison.Ordinal);
+
+        // … and the next command reconnects
+        var next = await host.RunAsync(new HostCommand("echo again"), Ct).WaitAsync(Bound, Ct);
+        Assert.Equal("again\n", next.StdoutText);
+        await CliRunner.RunProcessAsync("pkill", ["-KILL", "-f", "^sleep 3191$"], cancellationToken: Ct);
+    }
+
+    public void Dispose() => connector.Dispose();
+
+    private async Task<IHostTransport> ConnectAsync()
+    {
+        return await connector.ConnectAsync(server.Host(), Ct).WaitAsync(Bound, Ct);
+    }
+
+    private static async Task AssertNothingLeftAsync(IHostTransport host, string pattern)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        CommandResult left;
+        do
+        {
+            left = await host.RunAsync(new HostCommand($"pgrep -af '{pattern}'"), Ct).WaitAsync(Bound, Ct);
+            if (left.ExitCode == 1)
+            {
+                return;
+            }
+
+            await Task.Delay(200, Ct);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"still running on the host after 10 s:\n{left.StdoutText}");
+    }
+
+    private static async Task WaitUntilRunningAsync(IHostTransport? host, string pattern)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            // The host is this machine: look with pgrep directly when no second channel is wanted.
+            var found = host is null
+                ? (await CliRunner.RunProcessAsync("pgrep", ["-f", pattern], cancellationToken: Ct)).ExitCode == 0
+                : (await host.RunAsync(new HostCommand($"pgrep -f '{pattern}'"), Ct)).ExitCode == 0;
+            if (found)
+            {
+                return;
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Fail($"'{pattern}' did not start within 20 s");
+    }
+}
