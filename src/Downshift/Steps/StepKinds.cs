@@ -11,6 +11,7 @@ public static class StepKinds
         new File.FileStepKind(),
         new Config.ConfigStepKind(),
         new Release.ReleaseStepKind(),
+        new Package.PackageStepKind(),
     ];
 
     public static IStepKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -1,0 +1,97 @@
+using Downshift.Steps;
+using Downshift.Steps.Package;
+
+namespace Downshift.IntegrationTests.Package;
+
+/// <summary>The package step with real dnf/rpm (Debian's) on a lab host: shopd 2.3.0 down to 2.1.0 and back.</summary>
+[Collection(PackageLab.Collection)]
+public sealed class DnfPackageStepTests(PackageLab lab)
+{
+    private const string Host = "h2";
+    private const string Work = "/var/lib/downshift/runs/run-1/001-downgrade-shopd";
+
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task StageExecuteUndo_Downgrade_LocksTheVersionAndRollsBackFromTheSavedRpm()
+    {
+        // Given shopd 2.3.0 installed by dnf (the host also has dpkg, so the manager is named)
+        await InstallAsync("2.3.0");
+        var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Manager = "dnf" };
+        var executor = new PackageStepKind().CreateExecutor(options);
+        var context = lab.Context(Host, Work, options);
+
+        // When staged: both rpms are saved, nothing changes
+        var staged = await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        TestContext.Current.TestOutputHelper?.WriteLine($"staged: {staged.Detail}");
+        Assert.True(staged.IsSuccess, staged.Detail);
+        Assert.Equal("shopd-2.1.0.rpm\nshopd-2.3.0-1.rpm", (await lab.CheckedExecAsync(Host, $"cd {Work} && ls *.rpm")).Trim());
+        Assert.Equal("2.3.0-1", await VersionAsync());
+
+        // When checked, prepared, executed
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then 2.1.0 is installed, locked (no versionlock plugin here: exclude= in dnf.conf), in dnf's history
+        TestContext.Current.TestOutputHelper?.WriteLine($"outcome: {outcome.Detail}");
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Contains("exclude=", outcome.Detail, StringComparison.Ordinal);
+        Assert.Matches("dnf history id [0-9]+", outcome.Detail);
+        Assert.Equal("2.1.0-1", await VersionAsync());
+        Assert.Equal("exclude=shopd", (await lab.CheckedExecAsync(Host, "grep '^exclude=' /etc/dnf/dnf.conf")).Trim());
+        Assert.Contains("No match for argument: shopd", (await lab.ExecAsync(Host, "dnf -y upgrade shopd 2>&1")).Output, StringComparison.Ordinal);
+        Assert.Equal(CheckResult.Done, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+
+        // When the repository no longer has 2.3.0 and the undo runs twice
+        await lab.CheckedExecAsync(Host, "dnf clean all >/dev/null; mv /etc/yum.repos.d /etc/yum.repos.d.off; mkdir /etc/yum.repos.d");
+        try
+        {
+            var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+            var again = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+            // Then 2.3.0 is back and nothing is locked
+            TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
+            Assert.True(undo.IsSuccess, undo.Detail);
+            Assert.True(again.IsSuccess, again.Detail);
+            Assert.Equal("2.3.0-1", await VersionAsync());
+            Assert.Equal("", (await lab.CheckedExecAsync(Host, "grep '^exclude=' /etc/dnf/dnf.conf || true")).Trim());
+        }
+        finally
+        {
+            await lab.CheckedExecAsync(Host, "rm -rf /etc/yum.repos.d && mv /etc/yum.repos.d.off /etc/yum.repos.d");
+        }
+    }
+
+    [Fact]
+    public async Task Execute_BrokenPreScript_FailsAndUndoLeavesThePreviousVersion()
+    {
+        // Given shopd 2.3.0, and a 2.2.0 rpm whose %pre fails
+        await InstallAsync("2.3.0");
+        var options = new PackageOptions { Name = "shopd", Version = "2.2.0", Manager = "dnf" };
+        var executor = new PackageStepKind().CreateExecutor(options);
+        var context = lab.Context(Host, Work + "-broken", options);
+        Assert.True((await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When executed
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        TestContext.Current.TestOutputHelper?.WriteLine($"outcome: {outcome.Detail}");
+
+        // Then the step fails, rpm kept 2.3.0, and the undo confirms it without a lock
+        Assert.False(outcome.IsSuccess);
+        Assert.Equal("2.3.0-1", await VersionAsync());
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.Equal("2.3.0-1", await VersionAsync());
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, "grep '^exclude=' /etc/dnf/dnf.conf || true")).Trim());
+    }
+
+    private Task<string> VersionAsync() => lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd");
+
+    /// <summary>A clean host with shopd VERSION installed by dnf from the lab repository.</summary>
+    private Task InstallAsync(string version) => lab.CheckedExecAsync(
+        Host,
+        "set -e; sed -i '/^exclude=/d' /etc/dnf/dnf.conf; rpm -e --nodeps shopd >/dev/null 2>&1 || true; rm -rf /etc/shopd /var/lib/downshift; " +
+        $"dnf -y -q --refresh install shopd-{version} >/dev/null 2>&1");
+}
