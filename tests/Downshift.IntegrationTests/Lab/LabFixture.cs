@@ -38,7 +38,7 @@ public class LabFixture : IAsyncLifetime
     /// <summary>A fresh random lab name: 'x' and four [a-z0-9] (parallel runs and classes never share one).</summary>
     public static string UniqueName() => "x" + string.Concat(Enumerable.Range(0, 4).Select(_ => "abcdefghijklmnopqrstuvwxyz0123456789"[Random.Shared.Next(36)]));
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(DebDirectory);
         Directory.CreateDirectory(RpmDirectory);

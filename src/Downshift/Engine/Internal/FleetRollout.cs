@@ -38,6 +38,7 @@ internal sealed class FleetRollout(
     private readonly Lock gate = new();
     private readonly HashSet<string> failed = new(StringComparer.Ordinal);
     private readonly List<string> attention = [];
+    private readonly HashSet<string> canaryHosts = new(StringComparer.Ordinal);
     private bool budgetSpent;
     private bool cancelled;
     private string? stopReason;
@@ -72,6 +73,11 @@ internal sealed class FleetRollout(
             var isCanary = canary && i == 0;
             var label = isCanary ? "canary" : $"batch {(canary ? i : i + 1)}/{(canary ? batches.Count - 1 : batches.Count)}";
             var batch = runners.Where(r => batches[i].Contains(r.Host, StringComparer.Ordinal) && !IsFailed(r.Host)).ToList();
+            if (isCanary)
+            {
+                canaryHosts.UnionWith(batch.Select(r => r.Host));
+            }
+
             await recorder.AppendAsync(JournalEvent.Note, result: $"{label}: {string.Join(", ", batch.Select(r => r.Host))}");
             observer.Message(null, $"{label}: {string.Join(", ", batch.Select(r => r.Host))}");
             await ForEachHostAsync(batch, runner => ForwardHostAsync(runner, replay, assumptions, control), control.Cancel);
@@ -80,10 +86,6 @@ internal sealed class FleetRollout(
                 await BakeCanaryAsync(batch, control);
             }
 
-            if (isCanary && failed.Count > 0 && !Stopping())
-            {
-                Stop($"the canary failed on {string.Join(", ", failed)}");
-            }
         }
 
         return Outcome();
@@ -147,7 +149,13 @@ internal sealed class FleetRollout(
             {
                 case ForwardResult.Failed:
                     failed.Add(runner.Host);
-                    if (Strategy.BudgetSpent(failed.Count, Total) && !budgetSpent)
+                    if (canaryHosts.Contains(runner.Host) && !budgetSpent)
+                    {
+                        // A failed canary stops the fleet whatever the budget says.
+                        budgetSpent = true;
+                        stopReason = $"the canary failed on {runner.Host}: {outcome.Reason}";
+                    }
+                    else if (Strategy.BudgetSpent(failed.Count, Total) && !budgetSpent)
                     {
                         budgetSpent = true;
                         stopReason = failed.Count == 1 && Total == 1

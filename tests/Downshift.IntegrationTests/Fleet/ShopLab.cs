@@ -1,0 +1,31 @@
+using Downshift.IntegrationTests.Lab;
+using Downshift.IntegrationTests.TestSupport;
+
+namespace Downshift.IntegrationTests.Fleet;
+
+/// <summary>
+/// Three lab hosts serving the shop's real packages (examples/shop/packaging/build.sh: shopd 2.1.0,
+/// the broken 2.2.0 and 2.3.0 as .deb and .rpm), each host set up by examples/shop/fleet/setup.sh
+/// on demand: shopd 2.3.0 installed and running, as in case C1.
+/// </summary>
+public sealed class ShopLab : LabFixture
+{
+    public override async ValueTask InitializeAsync()
+    {
+        var build = await CliRunner.RunProcessAsync(
+            Path.Combine(RepoPaths.Shop, "packaging", "build.sh"), [RepositoryDirectory], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(build.ExitCode == 0, build.ToString());
+        await base.InitializeAsync();
+    }
+
+    /// <summary>shopd 2.3.0 installed (not held), its config edited by "the admin", running on every host named.</summary>
+    public async Task SetUpShopAsync(params string[] hosts)
+    {
+        var setup = await CliRunner.RunProcessAsync(
+            Path.Combine(RepoPaths.Shop, "fleet", "setup.sh"), [Lab.SshConfigPath, .. hosts], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+    }
+
+    /// <summary>The CLI options that reach the lab's hosts: its Ansible inventory and its known_hosts.</summary>
+    public string[] CliHostOptions => ["--inventory", Lab.InventoryPath, "--known-hosts", Lab.KnownHostsPath];
+}
