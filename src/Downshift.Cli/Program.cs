@@ -22,6 +22,7 @@ root.Subcommands.Add(RollbackCommand.Create(options));
 root.Subcommands.Add(ReportCommand.Create(options));
 root.Subcommands.Add(UnlockCommand.Create(options));
 root.Subcommands.Add(InventoryCommand.Create(options));
+root.Subcommands.Add(LabCommand.Create(options));
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -11,6 +11,9 @@ public sealed class DownshiftException : Exception
 
     public bool IsTransient { get; }
 
+    /// <summary>The connection broke while a command ran: whether it took effect is unknown (the step's check decides).</summary>
+    public bool IsConnectionLost { get; private init; }
+
     public static DownshiftException Internal(string message) =>
         new($"internal error: {message}", isTransient: false);
 
@@ -40,7 +43,10 @@ public sealed class DownshiftException : Exception
 
     /// <summary>The connection broke while a command ran: the command may or may not have taken effect.</summary>
     public static DownshiftException ConnectionLost(string host, string command, Exception? inner = null) =>
-        new($"connection to '{host}' was lost while running: {command} (it may or may not have run; the step's check decides)", isTransient: true, inner);
+        new($"connection to '{host}' was lost while running: {command} (it may or may not have run; the step's check decides)", isTransient: true, inner)
+        {
+            IsConnectionLost = true,
+        };
 
     public static DownshiftException BecomeFailed(string host, string user, string detail) =>
         new($"host '{host}': 'sudo -n' as '{user}' failed: {detail}", isTransient: false);

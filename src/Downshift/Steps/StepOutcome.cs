@@ -12,6 +12,9 @@ public sealed record StepOutcome(StepResult Result, string? Detail = null, bool 
 {
     public bool IsSuccess => Result != StepResult.Failed;
 
+    /// <summary>The step failed because the host's connection broke mid-command: it may or may not have taken effect.</summary>
+    public bool IsConnectionLost { get; init; }
+
     public static StepOutcome Succeeded(string? detail = null) => new(StepResult.Succeeded, detail);
 
     public static StepOutcome Failed(string reason, bool isTransient = false) => new(StepResult.Failed, reason, isTransient);

@@ -206,6 +206,11 @@ internal sealed class HostRunner(
                 async ct => await StepInvoker.InvokeAsync(step, recorder.Time, t => executor.ExecuteAsync(context, ready, t), ct),
                 control.Cancel);
 
+            if (outcome.IsConnectionLost)
+            {
+                outcome = await AfterConnectionLostAsync(step, executor, context, ready, outcome, control.Cancel);
+            }
+
             if (!outcome.IsSuccess)
             {
                 return await FailedAsync(step, outcome.Detail ?? "failed", start);
@@ -224,6 +229,56 @@ internal sealed class HostRunner(
             observer.StepFinished(Host, step, StepOutcome.Failed("cancelled"), recorder.Time.GetElapsedTime(start));
             return new ForwardOutcome(ForwardResult.Cancelled, $"cancelled by the operator during step '{step.Id}'");
         }
+    }
+
+    /// <summary>
+    /// The connection broke while the step ran: wait for the host to answer again, then judge the step
+    /// by its check — done: it succeeded; not done: it never took effect, so it runs again (once);
+    /// no check: it cannot be told, so the step fails and the rollback takes over. Never a blind re-run.
+    /// </summary>
+    private async Task<StepOutcome> AfterConnectionLostAsync(
+        PlanStep step, IStepExecutor executor, StepContext context, UndoData prepared, StepOutcome lost, CancellationToken cancellationToken)
+    {
+        await recorder.AppendAsync(JournalEvent.Note, Host, step, $"connection lost mid-step; reconnecting to judge the step by its check: {lost.Detail}");
+        observer.Message(Host, $"connection lost during {step.Id}; reconnecting");
+        if (!await ReconnectedAsync(cancellationToken))
+        {
+            return StepOutcome.Failed($"connection lost mid-step and the host did not answer again within {ReconnectWindow.TotalSeconds:0}s: {lost.Detail}");
+        }
+
+        var judged = await StepInvoker.CheckAsync(step, executor, context, cancellationToken);
+        await recorder.AppendAsync(JournalEvent.Note, Host, step, $"after the reconnect, its check says {judged}");
+        return judged switch
+        {
+            CheckResult.Done => StepOutcome.Succeeded("judged done by its check after the connection came back"),
+            CheckResult.NotDone => await StepInvoker.InvokeAsync(step, recorder.Time, t => executor.ExecuteAsync(context, prepared, t), cancellationToken),
+            _ => StepOutcome.Failed($"connection lost mid-step and the step has no check, so whether it ran cannot be told: {lost.Detail}"),
+        };
+    }
+
+    private static readonly TimeSpan ReconnectWindow = TimeSpan.FromSeconds(30);
+
+    /// <summary>Tries a no-op command until the host answers (the transport reconnects on its own), within a bound.</summary>
+    private async Task<bool> ReconnectedAsync(CancellationToken cancellationToken)
+    {
+        var start = recorder.Time.GetTimestamp();
+        while (recorder.Time.GetElapsedTime(start) < ReconnectWindow)
+        {
+            try
+            {
+                var probe = await transport.RunAsync(new HostCommand("true") { Journaled = false, Timeout = TimeSpan.FromSeconds(10) }, cancellationToken);
+                if (probe.Succeeded)
+                {
+                    return true;
+                }
+            }
+            catch (DownshiftException e) when (e.IsTransient)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), recorder.Time, cancellationToken);
+            }
+        }
+
+        return false;
     }
 
     private async Task<ForwardOutcome> FailedAsync(PlanStep step, string reason, long start)

@@ -29,7 +29,7 @@ internal static class StepInvoker
         }
         catch (DownshiftException e)
         {
-            return StepOutcome.Failed(e.Message, e.IsTransient);
+            return StepOutcome.Failed(e.Message, e.IsTransient) with { IsConnectionLost = e.IsConnectionLost };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -76,7 +76,8 @@ internal static class StepInvoker
                 Delay = step.RetryDelay,
                 BackoffType = DelayBackoffType.Constant,
                 UseJitter = false,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Result: StepResult.Failed }),
+                // Never retry blindly after a lost connection: the step may have run (the check decides).
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { Result: StepResult.Failed, IsConnectionLost: false }),
                 OnRetry = args => onRetry(args.Outcome.Result!, args.AttemptNumber + 1),
             })
             .Build();
