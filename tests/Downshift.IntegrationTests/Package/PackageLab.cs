@@ -1,67 +1,64 @@
 using Downshift.Hosts;
+using Downshift.IntegrationTests.Lab;
+using Downshift.Lab;
 using Downshift.IntegrationTests.TestSupport;
 using Downshift.Plans;
 using Downshift.Steps;
 
 namespace Downshift.IntegrationTests.Package;
 
-/// <summary>
-/// Test hosts for the package step: real Debian hosts (own dpkg and rpm databases, apt and dnf) with
-/// the shop packages from examples/shop/packaging/build.sh served to them. Hosts are reached with
-/// nsenter (<see cref="ExecAsync"/>), and steps run through a transport built on it.
-/// </summary>
+/// <summary>The package tests' collection: one lab for every class, as they share the served repository.</summary>
 [CollectionDefinition(PackageLab.Collection)]
 public sealed class PackageLabCollection : ICollectionFixture<PackageLab>;
 
-/// <summary>The lab itself (see <see cref="PackageLabCollection"/>).</summary>
+/// <summary>
+/// Test hosts for the package step: a lab (<see cref="LabFixture"/>, two Debian hosts with their own
+/// dpkg and rpm databases, apt and dnf) serving the shop packages of examples/shop/packaging/build.sh.
+/// Hosts are reached with nsenter (<see cref="ExecAsync"/>), and steps run through a transport built on it.
+/// </summary>
 public sealed class PackageLab : IAsyncLifetime
 {
-    /// <summary>One lab for every package test class: they share the served repository.</summary>
     public const string Collection = "package lab";
 
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    /// <summary>A testbed made by testbed.sh (a directory with env.sh and testbed.sh); until Downshift.Lab lands.</summary>
-    public const string TestbedVariable = "DOWNSHIFT_PKG_TESTBED";
-
+    private readonly TwoHosts fixture = new();
     private readonly LocalTransport local = new(TimeProvider.System);
-    private string testbed = "";
 
     /// <summary>The directory served to the hosts: deb/ and rpm/.</summary>
-    public string RepositoryDirectory { get; private set; } = "";
+    public string RepositoryDirectory => fixture.RepositoryDirectory;
+
+    /// <summary>For <c>ssh -F</c>: the host names with their addresses, key and known_hosts.</summary>
+    public string SshConfigPath => fixture.Lab.SshConfigPath;
+
+    /// <summary>Ansible INI inventory of the lab: group [lab], as the fleet plans name it.</summary>
+    public string InventoryPath => fixture.Lab.InventoryPath;
+
+    public string KnownHostsPath => fixture.Lab.KnownHostsPath;
+
+    public string PrivateKeyPath => fixture.Lab.PrivateKeyPath;
+
 
     public async ValueTask InitializeAsync()
     {
-        testbed = Environment.GetEnvironmentVariable(TestbedVariable)
-            ?? throw new InvalidOperationException($"set {TestbedVariable} to a testbed directory (env.sh + testbed.sh) with hosts up");
-        RepositoryDirectory = (await LocalAsync($". {Sh.Quote(testbed)}/env.sh && echo \"$REPO\"")).Trim();
+        await fixture.InitializeAsync();
         await LocalAsync($"{Sh.Quote(Path.Combine(RepoPaths.Shop, "packaging", "build.sh"))} {Sh.Quote(RepositoryDirectory)}");
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => fixture.DisposeAsync();
 
-    /// <summary>For <c>ssh -F</c>: the host names with their addresses, key and known_hosts.</summary>
-    public string SshConfigPath => Path.Combine(testbed, "tb", "ssh_config");
-
-    /// <summary>The hosts with their addresses, as a plan's inventory would give them.</summary>
-    public IReadOnlyList<HostEntry> Hosts(params string[] names)
+    /// <summary>
+    /// Runs a script as root inside the host (no SSH): nsenter into the namespaces and root of the
+    /// host's init, as <see cref="LabInstance.ExecAsync"/> does, but byte-exact and with stdin.
+    /// </summary>
+    public async Task<CommandResult> ExecAsync(string host, string script, ReadOnlyMemory<byte>? stdin = null)
     {
-        var addresses = File.ReadAllLines(Path.Combine(testbed, "tb", "hosts.txt"))
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
-        return [.. names.Select(name => new HostEntry(name) { Address = addresses[name] })];
-    }
-
-    /// <summary>Opens a lab host for the engine: every command through <see cref="ExecAsync"/>.</summary>
-    public IHostConnector Connector => new LabConnector(this);
-
-    /// <summary>Runs a script as root inside the host (no SSH) and returns its exit code and output.</summary>
-    public async Task<CommandResult> ExecAsync(string host, string script)
-    {
-        var index = host.TrimStart('h');
-        var command = $". {Sh.Quote(testbed)}/env.sh && {Sh.Quote(testbed)}/testbed.sh exec {index} " +
-                      $"/usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
-        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
+        var status = await fixture.Lab.StatusAsync(CancellationToken.None).WaitAsync(Timeout);
+        var init = status.Single(s => s.Host.Name == host).InitPid
+            ?? throw new InvalidOperationException($"lab host {host} is not running");
+        var command = $"nsenter -t {init} -m -u -n -p -r -w -- /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin " +
+                      $"HOME=/root LANG=C.UTF-8 LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
+        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout, Stdin = stdin }, CancellationToken.None).WaitAsync(Timeout);
     }
 
     /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout.</summary>
@@ -93,10 +90,9 @@ public sealed class PackageLab : IAsyncLifetime
         return result.Succeeded ? result.StdoutText : throw new InvalidOperationException($"{script}: exit {result.ExitCode}: {result.Output}");
     }
 
-    private sealed class LabConnector(PackageLab lab) : IHostConnector
+    private sealed class TwoHosts : LabFixture
     {
-        public Task<IHostTransport> ConnectAsync(HostEntry host, CancellationToken cancellationToken) =>
-            Task.FromResult<IHostTransport>(new LabHostTransport(lab, host.Name));
+        protected override int HostCount => 2;
     }
 
     /// <summary>The step's view of a lab host: every command through <see cref="ExecAsync"/>.</summary>
@@ -104,13 +100,8 @@ public sealed class PackageLab : IAsyncLifetime
     {
         public string HostName => host;
 
-        // Exec has no stdin: a step's input (the config step's new file) travels in the script, base64-encoded.
         public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
-            lab.ExecAsync(
-                host,
-                command.Stdin is { } stdin
-                    ? $"printf %s {Convert.ToBase64String(stdin.Span)} | base64 -d | bash -c {Sh.Quote(command.Script)}"
-                    : command.Script);
+            lab.ExecAsync(host, command.Script, command.Stdin);
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -1,14 +1,12 @@
-using Downshift.Engine;
 using Downshift.Hosts;
 using Downshift.IntegrationTests.TestSupport;
-using Downshift.Journal;
-using Downshift.Plans;
 
 namespace Downshift.IntegrationTests.Package;
 
 /// <summary>
-/// examples/shop/fleet on two lab hosts, run by the real engine: staging, stop, package downgrade,
-/// config migration, start, and the http-checks from this machine to each host's address.
+/// examples/shop/fleet on two lab hosts, run by the real CLI over SSH with the lab's inventory:
+/// staging, stop, package downgrade, config migration, start, and the http-checks from this machine
+/// to each host's address.
 /// </summary>
 [Collection(PackageLab.Collection)]
 public sealed class ShopFleetPackageTests(PackageLab lab)
@@ -26,8 +24,8 @@ public sealed class ShopFleetPackageTests(PackageLab lab)
         // When the fleet plan runs
         var result = await RunAsync("plan.yaml");
 
-        // Then every host runs 2.1.0 from the package, held, with middleware_compat gone and the order flow working
-        Assert.True(result.Status == RunStatus.Succeeded, result.Summary);
+        // Then it succeeds (exit 0), and every host runs 2.1.0 from the package, held, with middleware_compat gone
+        Assert.True(result.ExitCode == 0, result.ToString());
         foreach (var host in Fleet)
         {
             Assert.Equal("2.1.0 hi ", await lab.CheckedExecAsync(host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd"));
@@ -45,8 +43,8 @@ public sealed class ShopFleetPackageTests(PackageLab lab)
         // When the plan to the broken 2.2.0 runs
         var result = await RunAsync("plan-failing.yaml");
 
-        // Then the run rolled back: 2.3.0 configured, not held, running again on every host
-        Assert.True(result.Status == RunStatus.RolledBack, $"{result.Status}: {result.Summary}");
+        // Then the run rolled back (exit 3): 2.3.0 configured, not held, running again on every host
+        Assert.True(result.ExitCode == 3, result.ToString());
         foreach (var host in Fleet)
         {
             Assert.Equal("2.3.0 ii ", await lab.CheckedExecAsync(host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd"));
@@ -65,24 +63,18 @@ public sealed class ShopFleetPackageTests(PackageLab lab)
         Assert.True(result.Succeeded, result.Output);
     }
 
-    /// <summary>Loads the example plan for the lab hosts (the plan names the inventory group; the test gives its hosts) and runs it.</summary>
-    private async Task<RunResult> RunAsync(string planFile)
+    /// <summary>Runs the example plan with the real CLI over SSH, against the lab's inventory, host keys and key.</summary>
+    private async Task<ProcessResult> RunAsync(string planFile)
     {
         using var temp = new TempDirectory("downshift-fleet-");
-        var path = Path.Combine(RepoPaths.Shop, "fleet", planFile);
-        var text = (await File.ReadAllTextAsync(path, Token)).Replace("hosts: [lab]", "hosts: [local]", StringComparison.Ordinal);
-        var loaded = PlanLoader.Load(path, text, new Dictionary<string, string>());
-        Assert.True(loaded.IsValid, string.Join("\n", loaded.Errors));
-        var plan = loaded.Plan! with { HostEntries = lab.Hosts(Fleet) };
-        await using var journal = await SqliteJournal.OpenAsync(temp.Combine("journal.db"), TimeProvider.System, Token);
-        var options = new EngineOptions { Operator = "tester", StateDirectory = "/var/lib/downshift" };
-        var engine = new RunEngine(journal, lab.Connector, TimeProvider.System, SilentObserver.Instance, options);
-        var result = await engine.RunAsync(plan, RunControl.None).WaitAsync(TimeSpan.FromMinutes(3), Token);
-        foreach (var record in await journal.ReadAsync(result.RunId, Token))
-        {
-            TestContext.Current.TestOutputHelper?.WriteLine($"{record.Host} {record.Event} {record.StepId} {record.Result}");
-        }
-
+        var result = await CliRunner.RunAsync(
+            [
+                "run", Path.Combine(RepoPaths.Shop, "fleet", planFile), "--inventory", lab.InventoryPath,
+                "--known-hosts", lab.KnownHostsPath, "--ssh-key", lab.PrivateKeyPath, "--journal", temp.Combine("journal.db"),
+            ],
+            timeout: TimeSpan.FromMinutes(3),
+            cancellationToken: Token);
+        TestContext.Current.TestOutputHelper?.WriteLine(result.ToString());
         return result;
     }
 }

@@ -162,8 +162,11 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
     private static string Previous(UndoData prepared) =>
         prepared.Get(PreviousVersionKey) is { Length: > 0 } version ? version : "(not installed)";
 
+    /// <summary>The script's reason on one line (tools' multi-line errors included).</summary>
     private static string Reason(CommandResult result) =>
-        result.Stderr.Trim() is { Length: > 0 } stderr ? stderr : $"exit {result.ExitCode}";
+        string.Join(' ', result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { Length: > 0 } reason
+            ? reason
+            : $"exit {result.ExitCode}";
 
     /// <summary>dpkg's <c>ii</c> or <c>hi</c> (installed and configured; held or not); rpm reports only installed packages.</summary>
     private static bool IsHealthy(string status) => status is [_, 'i', ' ', ..] or [_, 'i'] || status == "installed";
