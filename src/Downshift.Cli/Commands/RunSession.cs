@@ -41,10 +41,7 @@ internal static class RunSession
         using var connector = HostConnectors.Create(parse, options, time);
         var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), options.EngineOptions(parse));
         var result = await action(engine, new RunControl(cancel.Token, abort.Token));
-        var hosts = result.Refusal is null
-            ? HostSummaries.Of(RunReplay.From(await journal.ReadAsync(result.RunId, CancellationToken.None)))
-            : [];
-        return Report(ui, journal, result, hosts);
+        return Report(ui, journal, result, result.Hosts);
     }
 
     private static int Report(ConsoleUi ui, IJournal journal, RunResult result, IReadOnlyList<HostSummary> hosts)

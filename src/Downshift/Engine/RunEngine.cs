@@ -141,21 +141,21 @@ public sealed class RunEngine(
         switch (outcome.Result)
         {
             case FleetResult.Completed:
-                return await FinishAsync(session, recorder, RunStatus.Succeeded, $"{plan.Name}: {plan.FromVersion} → {plan.ToVersion} done on {plan.Hosts.Count} host(s)", []);
+                return await FinishAsync(plan, session, recorder, RunStatus.Succeeded, $"{plan.Name}: {plan.FromVersion} → {plan.ToVersion} done on {plan.Hosts.Count} host(s)", []);
             case FleetResult.NeedsAttention:
-                return await FinishAsync(session, recorder, RunStatus.NeedsAttention, outcome.Reason, outcome.Attention);
+                return await FinishAsync(plan, session, recorder, RunStatus.NeedsAttention, outcome.Reason, outcome.Attention);
             case FleetResult.Cancelled:
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: true, control);
             case FleetResult.Stopped when plan.Strategy.Rollback == FleetRollback.WholeFleet:
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
             default:
                 // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
-                var left = await HostsLeftChangedAsync(recorder);
-                var status = left.Count == 0 ? (outcome.Result == FleetResult.Stopped ? NothingChanged(await ReplayAsync(recorder)) : RunStatus.RolledBack) : RunStatus.Partial;
+                var left = await HostsLeftChangedAsync(plan, recorder);
+                var status = left.Count == 0 ? (outcome.Result == FleetResult.Stopped ? NothingChanged(plan, await ReplayAsync(recorder)) : RunStatus.RolledBack) : RunStatus.Partial;
                 var summary = status == RunStatus.Partial
                     ? $"{outcome.Reason}; {left.Count} host(s) changed to {plan.ToVersion}: {string.Join(", ", left)}"
                     : outcome.Reason;
-                return await FinishAsync(session, recorder, status, summary, []);
+                return await FinishAsync(plan, session, recorder, status, summary, []);
         }
     }
 
@@ -164,10 +164,10 @@ public sealed class RunEngine(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
         var replay = await ReplayAsync(recorder);
-        var toUndo = replay.StepsToUndo();
-        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(replay) == RunStatus.Failed)
+        var toUndo = replay.StepsToUndo().Where(s => Changes(plan)(s.StepIndex)).ToList();
+        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(plan, replay) == RunStatus.Failed)
         {
-            return await FinishAsync(session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
+            return await FinishAsync(plan, session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
         }
 
         await recorder.AppendAsync(JournalEvent.RollbackStarted, result: reason);
@@ -196,25 +196,26 @@ public sealed class RunEngine(
         var summary = attention.Count > 0
             ? $"rollback incomplete after: {reason}"
             : $"rolled back after: {reason}";
-        return await FinishAsync(session, recorder, status, summary, attention);
+        return await FinishAsync(plan, session, recorder, status, summary, attention);
     }
 
     /// <summary>A stop where no host changed anything (staging failed) is a failure, not a rollback.</summary>
-    private static RunStatus NothingChanged(RunReplay replay) =>
-        replay.Steps.Any(s => s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped)
+    private static RunStatus NothingChanged(Plan plan, RunReplay replay) =>
+        replay.Steps.Any(s => Changes(plan)(s.StepIndex)
+                && (s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped))
             ? RunStatus.RolledBack
             : RunStatus.Failed;
 
-    private static async Task<IReadOnlyList<string>> HostsLeftChangedAsync(RunRecorder recorder)
+    private static async Task<IReadOnlyList<string>> HostsLeftChangedAsync(Plan plan, RunRecorder recorder)
     {
         var replay = await ReplayAsync(recorder);
-        return [.. replay.Hosts.Where(h => replay.StepsToUndo().Any(s => s.Host == h))];
+        return [.. replay.Hosts.Where(h => replay.StepsToUndo().Any(s => s.Host == h && Changes(plan)(s.StepIndex)))];
     }
 
     private static async Task<RunReplay> ReplayAsync(RunRecorder recorder) => RunReplay.From(await recorder.ReadAsync());
 
     private async Task<RunResult> FinishAsync(
-        HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention)
+        Plan plan, HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention)
     {
         foreach (var item in attention)
         {
@@ -232,8 +233,13 @@ public sealed class RunEngine(
             }
         }
 
-        return new RunResult(recorder.RunId, status, summary) { Attention = attention };
+        var hosts = HostSummaries.Of(await ReplayAsync(recorder), Changes(plan));
+        return new RunResult(recorder.RunId, status, summary) { Attention = attention, Hosts = hosts };
     }
+
+    /// <summary>Whether the plan's step at an index changes anything (checks do not: nothing to undo).</summary>
+    private static Func<int, bool> Changes(Plan plan) =>
+        index => plan.Steps.First(s => s.Index == index).Undo.Mode != UndoMode.NotNeeded;
 
     private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
     {

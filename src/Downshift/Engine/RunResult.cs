@@ -10,4 +10,7 @@ public sealed record RunResult(string RunId, RunStatus Status, string Summary)
 
     /// <summary>Set when the run was refused before it changed anything (another run holds a host).</summary>
     public string? Refusal { get; init; }
+
+    /// <summary>Where each host stands at the end (changed, rolled back, untouched, …).</summary>
+    public IReadOnlyList<HostSummary> Hosts { get; init; } = [];
 }

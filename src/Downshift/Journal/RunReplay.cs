@@ -232,22 +232,25 @@ public sealed record HostSummary(string Host, HostState State, string? LastStep)
 /// <summary>Derives each host's <see cref="HostState"/> from a replay.</summary>
 public static class HostSummaries
 {
-    public static IReadOnlyList<HostSummary> Of(RunReplay replay)
+    /// <param name="replay">The run's records.</param>
+    /// <param name="changes">Whether the step at an index changes anything (false for checks); all do when null.</param>
+    public static IReadOnlyList<HostSummary> Of(RunReplay replay, Func<int, bool>? changes = null)
     {
         ArgumentNullException.ThrowIfNull(replay);
+        changes ??= _ => true;
         return [.. replay.Hosts.Select(host =>
         {
             var steps = replay.Steps.Where(s => s.Host == host).ToList();
+            var changing = steps.Where(s => changes(s.StepIndex)).ToList();
             var last = steps.LastOrDefault()?.StepId;
             var state = steps switch
             {
                 [] => HostState.Untouched,
                 _ when steps.Any(s => s.State is StepState.UndoFailed) => HostState.NeedsAttention,
                 _ when steps.Any(s => s.State is StepState.InFlight or StepState.UndoInFlight) => HostState.InFlight,
-                _ when steps.Any(s => s.NeedsUndo) => HostState.Changed,
+                _ when changing.Any(s => s.NeedsUndo) => HostState.Changed,
                 _ when steps.Any(s => s.State is StepState.Undone or StepState.UndoSkipped) => HostState.RolledBack,
                 _ when steps.Any(s => s.State is StepState.Failed) => HostState.Failed,
-                _ when steps.All(s => s.State is StepState.Succeeded or StepState.AlreadyDone) => HostState.Changed,
                 _ => HostState.Untouched,
             };
             return new HostSummary(host, state, last);

@@ -113,7 +113,7 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
 
         // When the host's SSH sessions are killed while the step runs (the TCP connection breaks)
         await using var run = await CliRunner.StartAsync(["run", plan, "--json", .. lab.CliHostOptions], Environment(), timeout: RunLimit);
-        await WaitUntilAsync(() => OnHostAsync("h3", "pgrep -f 'sleep 4' >/dev/null && echo running || echo not yet"), s => s == "running");
+        await WaitUntilAsync(() => OnHostAsync("h3", "pgrep -f '^sleep 4$' >/dev/null && echo running || echo not yet"), s => s == "running");
         await OnHostAsync("h3", "pkill -KILL -f '^sshd: root@' || true");
         var result = await run.WaitForExitAsync(RunLimit, Ct);
 
