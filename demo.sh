@@ -1,78 +1,92 @@
 #!/usr/bin/env bash
-# ./demo.sh — the runbook's case (C1) end to end on this machine:
-#   shopd 2.3.0 (whose middleware breaks every 3rd order) runs under supervisor in a temporary
-#   prefix; Downshift downgrades it to 2.1.0 (stop, switch release, migrate config, start, check
-#   health and orders), rolls that back on request, then runs the failing variant, which rolls
-#   back by itself. Reports and the journal are kept in .demo/.
+# ./demo.sh — the runbook's case (C1) end to end, on a fleet of three real test hosts:
+#   three Debian hosts come up on this machine (network namespaces, own dpkg database, own sshd:
+#   `downshift lab`), each runs shopd 2.3.0 from a real .deb (its middleware breaks every 3rd order).
+#   Downshift downgrades the fleet to the 2.1.0 package over SSH — canary h1 first, then h2 and h3 —
+#   with live progress per host; rolls that back on request; then runs the failing variant (the
+#   broken 2.2.0 package), which stops at the canary and rolls back by itself. Everything is torn
+#   down at the end. Reports and the journal are kept in .demo/.
+#   The first run on a machine builds the hosts' Debian root with debootstrap (5–10 minutes, cached).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 root=$PWD
 
 step() { printf '\n\033[1;36m== %s\033[0m\n' "$*"; }
-need() { command -v "$1" >/dev/null 2>&1; }
 
+packages=(python3 curl supervisor debootstrap dpkg-dev rpm createrepo-c openssh-client iproute2 util-linux tar gzip)
+installed="$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' "${packages[@]}" 2>/dev/null || true)"
 missing=()
-for tool in python3 curl supervisord tar gzip flock; do need "$tool" || missing+=("$tool"); done
+for package in "${packages[@]}"; do grep -qE "^$package ii" <<<"$installed" || missing+=("$package"); done
 if ((${#missing[@]})); then
     step "installing what the demo needs (${missing[*]})"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        python3 curl supervisor tar gzip util-linux >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
 fi
-need dotnet || { echo "demo: the .NET 10 SDK (dotnet) is required: https://dotnet.microsoft.com/download" >&2; exit 1; }
+command -v dotnet >/dev/null || { echo "demo: the .NET 10 SDK (dotnet) is required: https://dotnet.microsoft.com/download" >&2; exit 1; }
 
 out="$root/.demo"
-mkdir -p "$out/reports"
-prefix=$(mktemp -d /tmp/downshift-demo.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DOWNSHIFT_JOURNAL="$out/journal.db" DOWNSHIFT_STATE_DIR="$prefix/state"
-cleanup() { "$root/examples/shop/uninstall-demo.sh" "$prefix" >/dev/null 2>&1 || true; }
+rm -rf "$out/repo" && mkdir -p "$out/reports" "$out/repo"
+export DOWNSHIFT_JOURNAL="$out/journal.db"
+lab=demo
+cleanup() { "$root/downshift" lab down --name "$lab" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 
-vars=(--var "prefix=$prefix" --var "port=$port" --var "dist=$prefix/dist")
-run_id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])'; }
-orders() { # N -> POST N orders, print the status codes
+step "1. building the CLI and the shop's packages (shopd 2.1.0, 2.2.0 broken, 2.3.0 as .deb and .rpm)"
+./downshift --version
+examples/shop/packaging/build.sh "$out/repo"
+ls "$out/repo/deb"
+
+step "2. three test hosts (downshift lab up 3)"
+cleanup
+./downshift lab up 3 --name "$lab" --repo "$out/repo"
+labdir=$(./downshift lab status --name "$lab" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["directory"])')
+hosts_opts=(--inventory "$labdir/inventory.ini" --known-hosts "$labdir/known_hosts")
+address() { awk -v h="$1" '$1==h {for (i=2;i<=NF;i++) if ($i ~ /^ansible_host=/) {sub("ansible_host=","",$i); print $i}}' "$labdir/inventory.ini"; }
+health() { for h in h1 h2 h3; do echo "  $h GET /health -> $(curl -s "http://$(address $h):8080/health")"; done; }
+orders() { # HOST N -> POST N orders, print the status codes
     local codes=()
-    for _ in $(seq "$1"); do
+    for _ in $(seq "$2"); do
         codes+=("$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
-            -d '{"item":"demo","qty":1}' "http://127.0.0.1:$port/orders")")
+            -d '{"item":"demo","qty":1}' "http://$(address "$1"):8080/orders")")
     done
-    echo "POST /orders x$1 -> ${codes[*]}"
+    echo "  $1 POST /orders x$2 -> ${codes[*]}"
 }
 
-step "1. shopd 2.3.0 in $prefix (port $port), under its own supervisord"
-SHOP_PORT=$port examples/shop/install-demo.sh "$prefix"
-echo "GET /health -> $(curl -s "http://127.0.0.1:$port/health")"
-orders 3
+step "3. shopd 2.3.0 from its package on every host (examples/shop/fleet/setup.sh)"
+examples/shop/fleet/setup.sh "$labdir/ssh_config" h1 h2 h3
+health
+orders h1 3
 
-step "2. building the CLI and checking the plan"
-./downshift validate examples/shop/plan.yaml "${vars[@]}"
-./downshift plan examples/shop/plan.yaml "${vars[@]}"
+step "4. the plan: validated, and its dry run (canary h1, then h2 + h3)"
+./downshift validate examples/shop/fleet/plan.yaml "${hosts_opts[@]}"
+./downshift plan examples/shop/fleet/plan.yaml "${hosts_opts[@]}"
 
-step "3. the downgrade 2.3.0 -> 2.1.0"
-first=$(./downshift run examples/shop/plan.yaml "${vars[@]}" --json | run_id)
-echo "GET /health -> $(curl -s "http://127.0.0.1:$port/health")"
-orders 3
+step "5. the fleet downgrade 2.3.0 -> 2.1.0, over SSH, live per host"
+first=$(./downshift run examples/shop/fleet/plan.yaml "${hosts_opts[@]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
+health
+orders h2 3
 ./downshift report "$first" -o "$out/reports/$first.md"
 
-step "4. rolling that run back on request (downshift rollback)"
-./downshift rollback "$first" --json >/dev/null || [[ $? -eq 3 ]]
-echo "GET /health -> $(curl -s "http://127.0.0.1:$port/health")"
-./downshift report "$first" -o "$out/reports/$first.md"
+step "6. rolling that run back on request (downshift rollback)"
+./downshift rollback "$first" "${hosts_opts[@]}" --json >/dev/null || [[ $? -eq 3 ]]
+health
 
-step "5. the failing variant: the config migration forgets middleware_compat, 2.1.0 refuses to start"
+step "7. the failing variant: the broken 2.2.0 package fails on the canary; the fleet stops and rolls back"
 set +e
-second=$(./downshift run examples/shop/plan-failing.yaml "${vars[@]}" --json | run_id)
+second=$(./downshift run examples/shop/fleet/plan-failing.yaml "${hosts_opts[@]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
 code=${PIPESTATUS[0]}
 set -e
 echo "exit code: $code (3 = rolled back cleanly)"
-echo "GET /health -> $(curl -s "http://127.0.0.1:$port/health")"
+health
 ./downshift report "$second" -o "$out/reports/$second.md"
 
-step "6. the record"
+step "8. the record"
 ./downshift runs
 echo
 echo "reports: $out/reports/$first.md"
 echo "         $out/reports/$second.md"
 echo "journal: $DOWNSHIFT_JOURNAL  (./downshift log $second)"
+step "9. tearing the hosts down"
+cleanup
+trap - EXIT
 [[ $code -eq 3 ]]
