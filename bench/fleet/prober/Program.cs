@@ -2,6 +2,7 @@
 // closes or SIGTERM, then prints one JSON line per URL:
 //   {"url", "probes", "failed", "downtimeMs", "longestOutageMs", "versions": [...]}
 // downtimeMs sums every outage: from the first failed probe after a good one to the next good one.
+// Once every URL has answered once, it writes "ready" to stderr (start the change after that).
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -33,6 +34,7 @@ using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetim
 {
     Timeout = TimeSpan.FromMilliseconds(500),
 };
+var answering = 0;
 var results = await Task.WhenAll(urls.Select(url => ProbeAsync(url, stop.Token)));
 foreach (var result in results)
 {
@@ -78,6 +80,11 @@ async Task<ProbeResult> ProbeAsync(string url, CancellationToken token)
                 downtime += at - began;
                 longest = Math.Max(longest, at - began);
                 outageStart = null;
+            }
+
+            if (versions.Count == 0 && Interlocked.Increment(ref answering) == urls.Count)
+            {
+                await Console.Error.WriteLineAsync("ready");
             }
 
             if (versions.Count == 0 || versions[^1] != version)

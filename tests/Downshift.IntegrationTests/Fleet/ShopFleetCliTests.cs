@@ -85,8 +85,8 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
     [Fact]
     public async Task Run_SecondRunOnAHostAnotherRunHolds_RefusedWithExit5()
     {
-        // Given a run that holds h2 (its step sleeps)
-        var slow = await WritePlanAsync("slow", "h2", """{id: wait, kind: shell, command: "sleep 6", undo: none, undo-reason: "a pause"}""");
+        // Given a run that holds h2 (its step sleeps long enough for a slow machine)
+        var slow = await WritePlanAsync("slow", "h2", """{id: wait, kind: shell, command: "sleep 120", undo: none, undo-reason: "a pause"}""");
         await using var first = await CliRunner.StartAsync(["run", slow, .. lab.CliHostOptions], Environment(), timeout: RunLimit);
         await WaitUntilAsync(() => OnHostAsync("h2", "cat /var/lib/downshift/lease 2>/dev/null || true"), lease => lease.Contains("run=", StringComparison.Ordinal));
 
@@ -94,13 +94,18 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
         var other = await WritePlanAsync("other", "h3, h2", """{id: touch, kind: shell, command: "touch /root/second-run", undo: "rm -f /root/second-run"}""");
         var second = await CliAsync(["run", other, .. lab.CliHostOptions]);
 
-        // Then it is refused, names the holder, and changed nothing on either host; the first run finishes
+        // Then it is refused, names the holder, and changed nothing on either host
         Assert.True(second.ExitCode == 5, second.ToString());
         Assert.Contains("is held by run", second.Stderr, StringComparison.Ordinal);
         Assert.Equal("absent", await OnHostAsync("h3", "test -e /root/second-run && echo present || echo absent"));
         Assert.Equal("no lease", await OnHostAsync("h3", "test -e /var/lib/downshift/lease && echo lease || echo no lease"));
+        Assert.Contains("run=", await OnHostAsync("h2", "cat /var/lib/downshift/lease"), StringComparison.Ordinal);
+
+        // And the first run, still holding h2, stops cleanly on Ctrl+C and gives the lease back
+        await first.KillAsync(Signal.Int, Ct);
         var firstResult = await first.WaitForExitAsync(RunLimit, Ct);
-        Assert.True(firstResult.ExitCode == 0, firstResult.ToString());
+        Assert.True(firstResult.ExitCode == 130, firstResult.ToString());
+        Assert.Equal("no lease", await OnHostAsync("h2", "test -e /var/lib/downshift/lease && echo lease || echo no lease"));
     }
 
     [Fact]
