@@ -37,6 +37,11 @@ log "building the CLI, the prober and the shopd packages"
 dotnet build bench/fleet/prober -c Release -o .build/prober -nologo -v quiet >"$work/prober-build.log" 2>&1 \
     || { cat "$work/prober-build.log" >&2; exit 1; }
 examples/shop/packaging/build.sh "$work/repo" >"$work/packages.log" 2>&1 || { cat "$work/packages.log" >&2; exit 1; }
+# Ansible's apt module needs python3-apt on the hosts, whose apt reads only the lab repository:
+# add it (and the two packages it depends on) from this machine's mirror.
+(cd "$work/repo/deb" && apt-get download python3-apt python-apt-common distro-info-data >/dev/null 2>&1 \
+    && dpkg-scanpackages --multiversion . /dev/null 2>/dev/null >Packages && gzip -n -9 -c Packages >Packages.gz) \
+    || { echo "could not add python3-apt to the lab repository" >&2; exit 1; }
 
 log "lab up: $hosts hosts ($name)"
 ./downshift lab down --name "$name" >/dev/null 2>&1 || true
@@ -48,6 +53,14 @@ ssh_config=$(field sshConfig); inventory=$(field inventory); known_hosts=$(field
 mapfile -t names < <(python3 -c "import json,sys; [print(h['name']) for h in json.load(open(sys.argv[1]))['hosts']]" "$work/lab.json")
 mapfile -t urls < <(python3 -c "import json,sys; [print(f\"http://{h['address']}:8080/health\") for h in json.load(open(sys.argv[1]))['hosts']]" "$work/lab.json")
 export DOWNSHIFT_JOURNAL="$work/journal.db"
+log "installing python3-apt on the hosts (for Ansible's apt module; not measured)"
+pids=()
+for host in "${names[@]}"; do
+    timeout 180 ssh -F "$ssh_config" "$host" 'apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive
+        apt-get install -y -q --no-install-recommends python3-apt >/tmp/python3-apt.log 2>&1 || { tail -5 /tmp/python3-apt.log >&2; exit 1; }' &
+    pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid"; done
 
 # quiet: wait (at most 30 min) while a test run is going, then note the load.
 quiet() {
