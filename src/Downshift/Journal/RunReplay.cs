@@ -242,7 +242,7 @@ public static class HostSummaries
         {
             var steps = replay.Steps.Where(s => s.Host == host).ToList();
             var changing = steps.Where(s => changes(s.StepIndex)).ToList();
-            var last = steps.LastOrDefault()?.StepId;
+            var last = steps.LastOrDefault(s => s.State != StepState.NotStarted)?.StepId;
             var state = steps switch
             {
                 [] => HostState.Untouched,
