@@ -154,9 +154,10 @@ if os.path.exists(db) and d_runs:
         for (host, step), s in per.items():
             if host is None or step is None:
                 continue
-            if "start" not in s:  # staging: commands only
-                for cmd, dur, _ in s.get("commands", []):
+            for cmd, dur, at in s.get("commands", []):  # staging: its commands come before the step starts
+                if at < s.get("start", float("inf")):
                     steps.setdefault(("stage", step), {}).setdefault("command", []).append(dur)
+            if "start" not in s:
                 continue
             e = steps.setdefault(("step", step), {})
             e.setdefault("total", []).append(s["end"] - s["start"])
@@ -173,11 +174,11 @@ if os.path.exists(db) and d_runs:
     p(f"Runs: {', '.join(r['runid'] for r in d_runs)} (`downshift log RUN` on the run's journal shows every record).\n")
     p("| part of the wall time | median (s) |")
     p("|---|---|")
-    for k, label in [("cli", "CLI start → RunStarted (process start, plan, inventory)"),
-                     ("lease", "RunStarted → last host leased (ssh connect, lease)"),
+    for k, label in [("cli", "CLI start → RunStarted (process start, plan, inventory, ssh connect + lease of every host)"),
+                     ("lease", "RunStarted → last LeaseAcquired record (journal only)"),
                      ("stage", "staging all hosts (before any host stops)"),
                      ("hosts", "first step started → last step succeeded (stop, package, start, check)"),
-                     ("finish", "last step → RunFinished"), ("release", "RunFinished → last lease released"),
+                     ("finish", "last step → RunFinished"), ("release", "RunFinished → last lease released (released one host after another)"),
                      ("exit", "last lease released → process exit")]:
         if parts[k]:
             p(f"| {label} | {med(parts[k]):.2f} |")
