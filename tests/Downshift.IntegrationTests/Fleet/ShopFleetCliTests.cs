@@ -152,24 +152,8 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
         return times;
     }
 
-    private async Task<string> WritePlanAsync(string name, string hosts, string step)
-    {
-        var path = work.Combine($"{name}.yaml");
-        await File.WriteAllTextAsync(path, $$"""
-            downshift: 1
-            name: fleet-{{name}}
-            reason: {kind: other, detail: "fleet test"}
-            scope: {kind: system}
-            from: "1"
-            to: "0"
-            hosts: [{{hosts}}]
-            phases:
-              - name: change
-                steps:
-                  - {{step}}
-            """, Ct);
-        return path;
-    }
+    private Task<string> WritePlanAsync(string name, string hosts, string step) =>
+        OneStepPlan.WriteAsync(work.Combine($"{name}.yaml"), $"fleet-{name}", hosts, step);
 
     private static async Task WaitUntilAsync(Func<Task<string>> probe, Func<string, bool> done)
     {
