@@ -106,7 +106,10 @@ for label, f, goal, ok in [
 ]:
     v = ratios(f)
     if v:
-        p(f"| {label} | {', '.join(f'{x:.2f}' for x in v)} | {med(v):.2f}× | {goal} | {verdict(ok(med(v)))} |")
+        bound = float(goal.split()[1].rstrip("×"))
+        by_how_much = "" if ok(med(v)) else (
+            f" by {med(v) / bound:.1f}×" if goal.startswith("≤") else f" by {bound / med(v):.1f}×")
+        p(f"| {label} | {', '.join(f'{x:.2f}' for x in v)} | {med(v):.2f}× | {goal} | {verdict(ok(med(v)))}{by_how_much} |")
     else:
         p(f"| {label} | — | — | {goal} | no complete round |")
 
