@@ -34,6 +34,10 @@ fi
 
 log "building the CLI, the prober and the shopd packages"
 ./downshift --version >/dev/null
+# Measure one fixed build: a copy of the CLI, so a source change during the run (./downshift rebuilds
+# on its next call) neither lands inside a measurement nor mixes versions between rounds.
+cp -r .build/cli "$work/cli"
+downshift() { DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 dotnet "$work/cli/downshift.dll" "$@"; }
 dotnet build bench/fleet/prober -c Release -o .build/prober -nologo -v quiet >"$work/prober-build.log" 2>&1 \
     || { cat "$work/prober-build.log" >&2; exit 1; }
 examples/shop/packaging/build.sh "$work/repo" >"$work/packages.log" 2>&1 || { cat "$work/packages.log" >&2; exit 1; }
@@ -74,7 +78,7 @@ quiet() {
 
 run_method() { # METHOD -> runs it, output in $work/out
     case $1 in
-        D) ./downshift run bench/fleet/plan.yaml --inventory "$inventory" --known-hosts "$known_hosts" --ssh-key "$key" ;;
+        D) downshift run bench/fleet/plan.yaml --inventory "$inventory" --known-hosts "$known_hosts" --ssh-key "$key" ;;
         A) ANSIBLE_CONFIG="$root/bench/fleet/ansible.cfg" \
            ANSIBLE_SSH_ARGS="-F $ssh_config -o ControlMaster=auto -o ControlPersist=60s" \
            ANSIBLE_SSH_CONTROL_PATH_DIR="$work/cp-$(date +%s%N)" \
@@ -104,7 +108,7 @@ measure() { # ROUND POSITION METHOD
     sleep 0.5
     local start end rc=0
     start=$(date +%s.%N)
-    timeout 900 bash -c "$(declare -f run_method); $(declare -p inventory known_hosts key root ssh_config work names); run_method $method" \
+    timeout 900 bash -c "$(declare -f run_method downshift); $(declare -p inventory known_hosts key root ssh_config work names); run_method $method" \
         >"$work/$tag.out" 2>&1 || rc=$?
     end=$(date +%s.%N)
     pgrep -f Downshift.IntegrationTests >/dev/null && tests_after=yes
@@ -132,7 +136,7 @@ for round in $(seq "$rounds"); do
     done
 done
 
-versions_downshift=$(./downshift --version)
+versions_downshift=$(downshift --version)
 versions_ansible=$(ansible-playbook --version | head -1)
 versions_ssh=$(ssh -V 2>&1)
 python3 bench/fleet/report.py "$work" "$rounds" "$hosts" "$machine_load" "$versions_downshift" "$versions_ansible" \
