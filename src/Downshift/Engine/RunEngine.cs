@@ -225,12 +225,13 @@ public sealed class RunEngine(
         await recorder.AppendAsync(JournalEvent.RunFinished, result: status.ToWire(), output: summary);
         if (status != RunStatus.NeedsAttention)
         {
-            foreach (var runner in session.Runners)
+            // Every host at once: the leases are independent, and a fleet waits for the slowest host only.
+            await Task.WhenAll(session.Runners.Select(async runner =>
             {
                 var lease = new HostLease(runner.Transport, options.StateDirectory, time);
                 await lease.ReleaseAsync(recorder.RunId, CancellationToken.None);
                 await recorder.AppendAsync(JournalEvent.LeaseReleased, runner.Host);
-            }
+            }));
         }
 
         var hosts = HostSummaries.Of(await ReplayAsync(recorder), Changes(plan));
