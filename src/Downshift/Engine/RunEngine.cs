@@ -72,7 +72,14 @@ public sealed class RunEngine(
             || (replay.Status == RunStatus.NeedsAttention && !replay.FleetRollbackStarted && replay.InFlightSteps().Count > 0);
         if (!resumable)
         {
-            return new RunResult(runId, replay.Status, $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume");
+            var released = replay.Status == RunStatus.NeedsAttention ? 0 : await ReleaseLeftLeasesAsync(plan, runId, control.Cancel);
+            return new RunResult(
+                runId,
+                replay.Status,
+                $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume" + (released > 0 ? $" (released the lease it still held on {released} host(s))" : ""))
+            {
+                Hosts = HostSummaries.Of(RunReplay.From(await journal.ReadAsync(runId, CancellationToken.None)), Changes(plan)),
+            };
         }
 
         await using var session = await OpenAsync(plan, runId, control.Cancel);
@@ -126,6 +133,28 @@ public sealed class RunEngine(
         }
 
         return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {plan.Hosts.Count} host(s); the run stays {replay.Status.ToWire()}");
+    }
+
+    /// <summary>
+    /// A run that stopped after it finished but before every lease was released (killed in between):
+    /// give back the leases that still name it, and journal that.
+    /// </summary>
+    private async Task<int> ReleaseLeftLeasesAsync(Plan plan, string runId, CancellationToken cancellationToken)
+    {
+        var records = await journal.ReadAsync(runId, CancellationToken.None);
+        var held = plan.HostEntries
+            .Where(e => records.Any(r => r.Event == JournalEvent.LeaseAcquired && r.Host == e.Name)
+                && !records.Any(r => r.Event == JournalEvent.LeaseReleased && r.Host == e.Name))
+            .ToList();
+        var recorder = Recorder(runId);
+        foreach (var entry in held)
+        {
+            await using var host = await connector.ConnectAsync(entry, cancellationToken);
+            await new HostLease(host, options.StateDirectory, time).ReleaseAsync(runId, cancellationToken);
+            await recorder.AppendAsync(JournalEvent.LeaseReleased, entry.Name, result: "released on resume (the run had finished)");
+        }
+
+        return held.Count;
     }
 
     private async Task<RunResult> ForwardThenFinishAsync(
