@@ -184,7 +184,7 @@ if os.path.exists(db) and d_runs:
                      ("lease", "RunStarted → last LeaseAcquired record (journal only)"),
                      ("stage", "staging all hosts (before any host stops)"),
                      ("hosts", "first step started → last step succeeded (stop, package, start, check)"),
-                     ("finish", "last step → RunFinished"), ("release", "RunFinished → last lease released (released one host after another)"),
+                     ("finish", "last step → RunFinished"), ("release", "RunFinished → last lease released (all hosts at once)"),
                      ("exit", "last lease released → process exit")]:
         if parts[k]:
             p(f"| {label} | {med(parts[k]):.2f} |")
