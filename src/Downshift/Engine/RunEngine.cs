@@ -179,8 +179,11 @@ public sealed class RunEngine(
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
             default:
                 // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
-                var left = await HostsLeftChangedAsync(plan, recorder);
-                var status = left.Count == 0 ? (outcome.Result == FleetResult.Stopped ? NothingChanged(plan, await ReplayAsync(recorder)) : RunStatus.RolledBack) : RunStatus.Partial;
+                var replayed = await ReplayAsync(recorder);
+                var left = HostSummaries.Of(replayed, Changes(plan)).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
+                var status = left.Count > 0 ? RunStatus.Partial
+                    : outcome.Result == FleetResult.Stopped ? NothingChanged(plan, replayed)
+                    : RunStatus.RolledBack;
                 var summary = status == RunStatus.Partial
                     ? $"{outcome.Reason}; {left.Count} host(s) changed to {plan.ToVersion}: {string.Join(", ", left)}"
                     : outcome.Reason;
@@ -193,7 +196,8 @@ public sealed class RunEngine(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
         var replay = await ReplayAsync(recorder);
-        var toUndo = replay.StepsToUndo().Where(s => Changes(plan)(s.StepIndex)).ToList();
+        var changes = Changes(plan);
+        var toUndo = replay.StepsToUndo().Where(s => changes(s.StepIndex)).ToList();
         if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(plan, replay) == RunStatus.Failed)
         {
             return await FinishAsync(plan, session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
@@ -229,16 +233,13 @@ public sealed class RunEngine(
     }
 
     /// <summary>A stop where no host changed anything (staging failed) is a failure, not a rollback.</summary>
-    private static RunStatus NothingChanged(Plan plan, RunReplay replay) =>
-        replay.Steps.Any(s => Changes(plan)(s.StepIndex)
+    private static RunStatus NothingChanged(Plan plan, RunReplay replay)
+    {
+        var changes = Changes(plan);
+        return replay.Steps.Any(s => changes(s.StepIndex)
                 && (s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped))
             ? RunStatus.RolledBack
             : RunStatus.Failed;
-
-    private static async Task<IReadOnlyList<string>> HostsLeftChangedAsync(Plan plan, RunRecorder recorder)
-    {
-        var replay = await ReplayAsync(recorder);
-        return [.. replay.Hosts.Where(h => replay.StepsToUndo().Any(s => s.Host == h && Changes(plan)(s.StepIndex)))];
     }
 
     private static async Task<RunReplay> ReplayAsync(RunRecorder recorder) => RunReplay.From(await recorder.ReadAsync());
@@ -268,8 +269,11 @@ public sealed class RunEngine(
     }
 
     /// <summary>Whether the plan's step at an index changes anything (checks do not: nothing to undo).</summary>
-    private static Func<int, bool> Changes(Plan plan) =>
-        index => plan.Steps.First(s => s.Index == index).Undo.Mode != UndoMode.NotNeeded;
+    private static Func<int, bool> Changes(Plan plan)
+    {
+        var checks = plan.Steps.Where(s => s.Undo.Mode == UndoMode.NotNeeded).Select(s => s.Index).ToHashSet();
+        return index => !checks.Contains(index);
+    }
 
     private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
     {
