@@ -303,16 +303,22 @@ public sealed class RunEngine(
         var session = new HostSession();
         var opened = await Task.WhenAll(plan.HostEntries.Select(async entry =>
         {
+            IHostTransport? transport = null;
             try
             {
-                var transport = await connector.ConnectAsync(entry, cancellationToken);
+                transport = await connector.ConnectAsync(entry, cancellationToken);
                 var refusal = await new HostLease(transport, options.StateDirectory, time)
                     .AcquireAsync(runId, options.Controller, options.ProcessId, cancellationToken);
-                return (Entry: entry, Transport: (IHostTransport?)transport, Refusal: refusal, Error: (Exception?)null);
+                return (Entry: entry, Transport: transport, Refusal: refusal, Error: (Exception?)null);
             }
             catch (Exception e) when (e is DownshiftException or OperationCanceledException)
             {
-                return (Entry: entry, Transport: null, Refusal: null, Error: e);
+                if (transport is not null)
+                {
+                    await transport.DisposeAsync(); // connected, but the lease could not be taken
+                }
+
+                return (Entry: entry, Transport: (IHostTransport?)null, Refusal: (string?)null, Error: e);
             }
         }));
 

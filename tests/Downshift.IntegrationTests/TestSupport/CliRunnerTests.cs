@@ -15,7 +15,6 @@ public sealed class CliRunnerTests
         Assert.Equal(3, result.ExitCode);
         Assert.Equal("out\n", result.Stdout);
         Assert.Equal("err\n", result.Stderr);
-        Assert.InRange(result.Duration, TimeSpan.Zero, Short);
     }
 
     [Fact]
@@ -58,7 +57,6 @@ public sealed class CliRunnerTests
         await process.KillAsync(Signal.Int, Ct);
         var result = await process.WaitForExitAsync(Short, Ct);
 
-        Assert.True(process.Pid > 0);
         Assert.Equal(130, result.ExitCode);
         Assert.Contains("interrupted", result.Stdout, StringComparison.Ordinal);
     }

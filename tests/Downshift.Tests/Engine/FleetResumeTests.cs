@@ -49,7 +49,8 @@ public sealed class FleetResumeTests
         // When the run stops dead at record k
         var dying = new DyingJournal(h.Journal, k);
         var first = new RunEngine(dying, connector, TimeProvider.System, SilentObserver.Instance, h.Options);
-        await Assert.ThrowsAnyAsync<Exception>(() => first.RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, Ct));
+        var died = await Assert.ThrowsAsync<IOException>(() => first.RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, Ct));
+        Assert.Contains($"died at record {k}", died.Message, StringComparison.Ordinal);
         var runId = (await h.Journal.ListRunsAsync(Ct)).Single().RunId;
 
         // And is resumed

@@ -274,8 +274,10 @@ internal sealed class HostRunner(
             }
             catch (DownshiftException e) when (e.IsTransient)
             {
-                await Task.Delay(TimeSpan.FromSeconds(1), recorder.Time, cancellationToken);
+                // not back yet: wait below, as after a failing probe
             }
+
+            await Task.Delay(TimeSpan.FromSeconds(1), recorder.Time, cancellationToken);
         }
 
         return false;
