@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Downshift.Hosts.Ssh;
@@ -34,6 +35,24 @@ public sealed class KnownHostsTests
         Assert.Equal(HostKeyStatus.Trusted, file.Check("web1", 22, KeyA).Status);
         Assert.Equal(HostKeyStatus.Trusted, file.Check("10.0.0.5", 22, KeyA).Status);
         Assert.Equal(HostKeyStatus.Unknown, file.Check("10.0.0.9", 22, KeyA).Status);
+    }
+
+    [Theory]
+    [InlineData("*.Example.com", "db.example.com", true)]
+    [InlineData("*.example.com", "example.com", false)]
+    [InlineData("h?", "h1", true)]
+    [InlineData("h?", "h12", false)]
+    [InlineData("*1*", "10.0.0.5", true)]
+    [InlineData("a*b*c", "axxbyyc", true)]
+    [InlineData("a*b*c", "axxbyy", false)]
+    [InlineData("[10.0.0.*]:2222", "[10.0.0.7]:2222", true)]
+    [InlineData("[10.0.0.*]:2222", "[10.0.0.7]:22", false)]
+    public void Check_WildcardPattern_MatchesLikeOpenSsh(string pattern, string host, bool trusted)
+    {
+        var file = KnownHosts.Parse("kh", [$"{pattern} ssh-ed25519 {B64(KeyA)}"]);
+        var (address, port) = host.StartsWith('[') ? (host[1..host.IndexOf(']')], int.Parse(host[(host.IndexOf(':') + 1)..], CultureInfo.InvariantCulture)) : (host, 22);
+
+        Assert.Equal(trusted ? HostKeyStatus.Trusted : HostKeyStatus.Unknown, file.Check(address, port, KeyA).Status);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Downshift.Hosts.Ssh;
 
@@ -176,7 +175,7 @@ public sealed partial record KnownHostEntry(int Line, string? Marker, string Hos
         foreach (var pattern in Hosts.Split(','))
         {
             var negated = pattern.StartsWith('!');
-            if (Glob(negated ? pattern[1..] : pattern).IsMatch(hostToken))
+            if (WildcardMatches(negated ? pattern[1..] : pattern, hostToken))
             {
                 if (negated)
                 {
@@ -210,7 +209,38 @@ public sealed partial record KnownHostEntry(int Line, string? Marker, string Hos
         }
     }
 
-    private static Regex Glob(string pattern) =>
-        new("^" + Regex.Escape(pattern.ToLowerInvariant()).Replace(@"\*", ".*", StringComparison.Ordinal).Replace(@"\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    /// <summary>OpenSSH's host pattern: <c>*</c> any run of characters, <c>?</c> one, case-insensitive (no regex built per call).</summary>
+    private static bool WildcardMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        int p = 0, t = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t])))
+            {
+                p++;
+                t++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = t;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        while (p < pattern.Length && pattern[p] == '*')
+        {
+            p++;
+        }
+
+        return p == pattern.Length;
+    }
 }

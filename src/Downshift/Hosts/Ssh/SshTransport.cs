@@ -43,11 +43,14 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
     public async Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken)
     {
         var line = RemoteCommand.Build(command, host.Become);
-        var connection = await ConnectedClientAsync(cancellationToken);
-        var start = timeProvider.GetTimestamp();
-        using var ssh = connection.CreateCommand(line);
+
+        // One bound for the whole command, a reconnect included: a host that went away cannot hold a
+        // step for the connect retries' minute on top of the command's own time.
         using var overdue = new CancellationTokenSource(command.Timeout + SshDefaults.CommandGrace, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overdue.Token);
+        var connection = await ConnectedClientAsync(command, overdue, linked.Token);
+        var start = timeProvider.GetTimestamp();
+        using var ssh = connection.CreateCommand(line);
         var stderr = new MarkedStderr();
         try
         {
@@ -58,7 +61,7 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
             await WriteStdinAsync(ssh, command.Stdin, linked.Token);
             await execution.WaitAsync(linked.Token);
             var result = new CommandResult(ssh.ExitStatus ?? -1, await stdout, await errors, timeProvider.GetElapsedTime(start));
-            return Judge(command, ssh, result);
+            return await JudgeAsync(command, connection, ssh, result);
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
@@ -66,7 +69,7 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
             if (overdue.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 // The remote timeout did not answer in time: the connection is in doubt. Start afresh next time.
-                Drop();
+                await DropAsync(connection);
                 throw DownshiftException.CommandTimedOut(HostName, command.DisplayText, command.Timeout);
             }
 
@@ -74,7 +77,7 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
         catch (Exception e) when (e is SshException or SocketException or IOException or ObjectDisposedException)
         {
-            Drop();
+            await DropAsync(connection);
             throw DownshiftException.ConnectionLost(HostName, command.DisplayText, e);
         }
     }
@@ -84,7 +87,7 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         await reconnect.WaitAsync();
         try
         {
-            Drop();
+            Close();
         }
         finally
         {
@@ -93,12 +96,12 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
     }
 
-    private CommandResult Judge(HostCommand command, SshCommand ssh, CommandResult result)
+    private async Task<CommandResult> JudgeAsync(HostCommand command, SshClient connection, SshCommand ssh, CommandResult result)
     {
         if (ssh.ExitStatus is null && ssh.ExitSignal is null)
         {
             // The channel closed without an exit status: the connection went away under the command.
-            Drop();
+            await DropAsync(connection);
             throw DownshiftException.ConnectionLost(HostName, command.DisplayText);
         }
 
@@ -118,7 +121,8 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         return ssh.ExitStatus is null ? result with { ExitCode = 128 + SignalNumber(ssh.ExitSignal) } : result;
     }
 
-    private async Task<SshClient> ConnectedClientAsync(CancellationToken cancellationToken)
+    /// <summary>The open connection, or a new one (within the command's bound: past it the host counts as unreachable).</summary>
+    private async Task<SshClient> ConnectedClientAsync(HostCommand command, CancellationTokenSource overdue, CancellationToken cancellationToken)
     {
         if (!broken && client.IsConnected)
         {
@@ -130,12 +134,17 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         {
             if (broken || !client.IsConnected)
             {
-                Drop();
+                Close();
                 (client, _) = await opener.OpenAsync(host, cancellationToken);
                 broken = false;
             }
 
             return client;
+        }
+        catch (OperationCanceledException) when (overdue.IsCancellationRequested)
+        {
+            throw DownshiftException.HostUnreachable(
+                HostName, $"no new connection within {(command.Timeout + SshDefaults.CommandGrace).TotalSeconds:0.#}s, the bound of: {command.DisplayText}");
         }
         finally
         {
@@ -143,7 +152,27 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
     }
 
-    private void Drop()
+    /// <summary>
+    /// Marks the connection a failed command used as broken — only if it is still the current one: another
+    /// command may have reconnected meanwhile, and its fresh connection must not be closed by a late failure.
+    /// </summary>
+    private async Task DropAsync(SshClient used)
+    {
+        await reconnect.WaitAsync(CancellationToken.None);
+        try
+        {
+            if (ReferenceEquals(client, used))
+            {
+                Close();
+            }
+        }
+        finally
+        {
+            reconnect.Release();
+        }
+    }
+
+    private void Close()
     {
         broken = true;
         try

@@ -16,6 +16,10 @@ internal sealed class SshClientOpener(SshOptions options, TimeProvider timeProvi
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
     private readonly SemaphoreSlim gate = new(Math.Max(1, options.ConnectConcurrency));
+    private readonly Lock knownHostsLock = new();
+
+    /// <summary>known_hosts, read once for all hosts of a run; read again after a key was trusted on first use.</summary>
+    private Task<KnownHosts>? knownHosts;
 
     private readonly ResiliencePipeline retry = options.ConnectRetries <= 0
         ? ResiliencePipeline.Empty
@@ -50,7 +54,7 @@ internal sealed class SshClientOpener(SshOptions options, TimeProvider timeProvi
 
     private async Task<(SshClient, HostKeyTrusted?)> OpenOnceAsync(HostEntry host, CancellationToken cancellationToken)
     {
-        var knownHosts = await KnownHosts.LoadAsync(options.KnownHostsPath, cancellationToken);
+        var knownHosts = await KnownHostsAsync().WaitAsync(cancellationToken);
         var user = host.User ?? options.User;
         var info = new ConnectionInfo(host.Address, host.Port, user, new PrivateKeyAuthenticationMethod(user, ReadKeys(host)))
         {
@@ -95,7 +99,23 @@ internal sealed class SshClientOpener(SshOptions options, TimeProvider timeProvi
         }
 
         await KnownHostsWriter.AppendAsync(knownHosts.Path, KnownHosts.LineFor(host.Address, host.Port, offered), cancellationToken);
+        lock (knownHostsLock)
+        {
+            this.knownHosts = null;
+        }
+
         return (client, new HostKeyTrusted(host.Name, host.Address, host.Port, KnownHosts.KeyTypeOf(offered), KnownHosts.Fingerprint(offered), knownHosts.Path));
+    }
+
+    private Task<KnownHosts> KnownHostsAsync()
+    {
+        lock (knownHostsLock)
+        {
+            // Not the caller's token: the read is shared by every host's connect.
+            return knownHosts is { IsFaulted: false, IsCanceled: false } loaded
+                ? loaded
+                : knownHosts = KnownHosts.LoadAsync(options.KnownHostsPath, CancellationToken.None);
+        }
     }
 
     private IPrivateKeySource[] ReadKeys(HostEntry host)
