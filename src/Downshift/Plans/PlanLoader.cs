@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Downshift.Plans.Internal;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Downshift.Plans;
@@ -85,23 +84,9 @@ public static partial class PlanLoader
 
     private static YamlMap? Parse(string text, PlanReadContext context)
     {
-        var stream = new YamlStream();
-        var scanner = new Scanner(new StringReader(text), skipComments: true);
-        try
+        if (YamlText.Load(text, out var error) is not { } stream)
         {
-            stream.Load(new Parser(scanner));
-        }
-        catch (YamlException e)
-        {
-            var message = (e.InnerException?.Message ?? e.Message).Replace("\n", " ", StringComparison.Ordinal);
-            context.Errors.Add(context.Locate(e.Start, ""), $"not valid YAML: {StripPosition(message)}");
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet's scanner throws this, without a position, on some malformed text (an
-            // unclosed [ followed by a key); where the scanner stopped is where the text broke.
-            context.Errors.Add(context.Locate(scanner.CurrentPosition, ""), "not valid YAML: the text cannot be read here (an unclosed [ or {?)");
+            context.Errors.Add(context.Locate(error!.Position, ""), error.Message);
             return null;
         }
 
@@ -293,9 +278,6 @@ public static partial class PlanLoader
 
         return ok ? phases : null;
     }
-
-    private static string StripPosition(string message) =>
-        Regex.Replace(message, @"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ", "");
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]*$")]
     private static partial Regex VariableName();

@@ -142,6 +142,21 @@ public sealed class InventoryLoaderTests
             result.Errors.Select(e => e.ToString()));
     }
 
+    [Theory]
+    [InlineData("all:\n  hosts: [web1\n  vars:\n    a: 1\n")]
+    [InlineData("all:\n  hosts:\n    web1: {a: 1\n  children:\n")]
+    [InlineData("all:\n  hosts: a: b\n")]
+    public void Load_MalformedYaml_OnePositionedErrorNoCrash(string text)
+    {
+        var result = InventoryLoader.Load("bad.yml", text);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("not valid YAML: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Line:", error.Message, StringComparison.Ordinal);
+        Assert.Equal("bad.yml", error.Location.File);
+        Assert.InRange(error.Location.Line, 2, 5);
+    }
+
     [Fact]
     public void Load_ChildrenCycle_IsAnError()
     {

@@ -1,3 +1,4 @@
+using Downshift.Plans.Internal;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,18 +11,13 @@ namespace Downshift.Inventory.Internal;
 /// </summary>
 internal static class YamlInventoryReader
 {
-    private static readonly string[] GroupKeys = ["hosts", "vars", "children"];
+    private static readonly IReadOnlySet<string> GroupKeys = new HashSet<string>(["hosts", "vars", "children"], StringComparer.Ordinal);
 
     public static void Read(string text, InventoryBuilder builder)
     {
-        var stream = new YamlStream();
-        try
+        if (YamlText.Load(text, out var error) is not { } stream)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            builder.Error(At(builder, e.Start, ""), $"not valid YAML: {(e.InnerException?.Message ?? e.Message).ReplaceLineEndings(" ")}");
+            builder.Error(At(builder, error!.Position, ""), error.Message);
             return;
         }
 
@@ -92,7 +88,7 @@ internal static class YamlInventoryReader
 
                     break;
                 default:
-                    var hint = GroupKeys.FirstOrDefault(k => k.StartsWith(key[..Math.Min(2, key.Length)], StringComparison.Ordinal));
+                    var hint = YamlMap.Suggest(key, GroupKeys);
                     builder.Error(At(builder, keyNode.Start, at), $"unknown key '{key}' in group '{group}'" + (hint is null ? " (use hosts:, vars: or children:)" : $"; did you mean '{hint}'?"));
                     break;
             }

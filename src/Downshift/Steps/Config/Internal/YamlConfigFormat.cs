@@ -1,3 +1,4 @@
+using Downshift.Plans.Internal;
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -93,14 +94,9 @@ internal sealed class YamlConfigFormat : IConfigFormat
     {
         error = null;
         var text = Encoding.UTF8.GetString(content);
-        var stream = new YamlStream();
-        try
+        if (YamlText.Load(text, out var invalid) is not { } stream)
         {
-            stream.Load(new StringReader(text));
-        }
-        catch (YamlException e)
-        {
-            error = $"the file is not valid YAML: {e.Message}";
+            error = $"the file is {invalid!.Message} (line {invalid.Position.Line}, column {invalid.Position.Column})";
             return null;
         }
 
