@@ -126,6 +126,26 @@ public sealed class ServiceStepTests : IAsyncLifetime
         Assert.NotEqual(Pid(before), Pid(await supervisor.StatusAsync("web")));
     }
 
+    [Fact]
+    public async Task CheckThenPrepare_AutoManager_DetectsInTheStatusReadItself()
+    {
+        // Given manager auto on a host without systemd or an init script for it, where supervisorctl is installed
+        var host = new CountingTransport(supervisor.Harness.Host);
+        var options = new ServiceOptions { Name = "web", Action = ServiceAction.Stop, Manager = "auto", SupervisorConfig = supervisor.Config };
+        var executor = new ServiceStepKind().CreateExecutor(options);
+        var context = supervisor.Harness.Context("service", options, host);
+
+        // When checked and prepared
+        var check = await executor.CheckAsync(context, Token).WaitAsync(StepHarness.Timeout, Token);
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(StepHarness.Timeout, Token);
+
+        // Then one command found supervisor and read the state: the stopped program is already stopped
+        Assert.Equal(CheckResult.Done, check);
+        Assert.Equal(1, host.Count);
+        Assert.Equal("supervisor", prepared.Get("manager"));
+        Assert.Equal("Stopped", prepared.Get("prior-state"));
+    }
+
     private static string Pid(string status) => status.Split("pid ")[1].Split(',')[0];
 
     private (IStepExecutor Executor, StepContext Context) Create(
@@ -140,15 +160,6 @@ public sealed class ServiceStepTests : IAsyncLifetime
             Port = port,
             Wait = wait ?? ServiceDefaults.Wait,
         };
-        var context = supervisor.Harness.Context("service", options);
-        return (new ServiceStepKind().CreateExecutor(options), new StepContext
-        {
-            Host = host,
-            RunId = context.RunId,
-            Step = context.Step,
-            WorkDirectory = context.WorkDirectory,
-            PlanDirectory = context.PlanDirectory,
-            Time = context.Time,
-        });
+        return (new ServiceStepKind().CreateExecutor(options), supervisor.Harness.Context("service", options, host));
     }
 }
