@@ -17,23 +17,49 @@ public enum PathType
 /// <summary>File operations on a host, built on <see cref="IHostTransport.RunAsync"/> so they work over any transport.</summary>
 public static class HostFiles
 {
-    public static async Task<PathStat> StatAsync(this IHostTransport host, string path, CancellationToken cancellationToken)
+    public static async Task<PathStat> StatAsync(this IHostTransport host, string path, CancellationToken cancellationToken) =>
+        (await host.StatManyAsync([path], cancellationToken))[0];
+
+    /// <summary>Stats every path in one command; the results are in the order of <paramref name="paths"/>.</summary>
+    public static async Task<IReadOnlyList<PathStat>> StatManyAsync(
+        this IHostTransport host, IReadOnlyList<string> paths, CancellationToken cancellationToken)
     {
-        var script = $"if [ -L {Sh.Quote(path)} ] || [ -e {Sh.Quote(path)} ]; then stat -c '%F|%a|%u|%g|%s' -- {Sh.Quote(path)}; " +
-                     $"if [ -L {Sh.Quote(path)} ]; then readlink -- {Sh.Quote(path)}; fi; else echo missing; fi";
+        var script = $"for p in {string.Join(' ', paths.Select(Sh.Quote))}; do " +
+                     "if [ -L \"$p\" ] || [ -e \"$p\" ]; then stat -c '%F|%a|%u|%g|%s' -- \"$p\" || exit 1; " +
+                     "if [ -L \"$p\" ]; then printf 'link|%s\\n' \"$(readlink -- \"$p\")\"; fi; else echo missing; fi; done";
         var result = await host.RunAsync(new HostCommand(script) { Journaled = false }, cancellationToken);
         if (!result.Succeeded)
         {
-            throw DownshiftException.InvalidState($"cannot stat '{path}' on '{host.HostName}': {result.Output.Trim()}");
+            throw DownshiftException.InvalidState($"cannot stat '{string.Join("', '", paths)}' on '{host.HostName}': {result.Output.Trim()}");
         }
 
-        var lines = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0 || lines[0] == "missing")
+        var stats = new List<PathStat>();
+        foreach (var line in result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("link|", StringComparison.Ordinal) && stats.Count > 0)
+            {
+                stats[^1] = stats[^1] with { LinkTarget = line["link|".Length..] };
+            }
+            else if (stats.Count < paths.Count)
+            {
+                stats.Add(ParseStat(paths[stats.Count], line));
+            }
+        }
+
+        return stats.Count == paths.Count
+            ? stats
+            : throw DownshiftException.InvalidState($"cannot stat '{string.Join("', '", paths)}' on '{host.HostName}': unexpected answer '{result.StdoutText.Trim()}'");
+    }
+
+    /// <summary>A line of <c>stat -c '%F|%a|%u|%g|%s'</c>, or <c>missing</c>.</summary>
+    internal static PathStat ParseStat(string path, string line)
+    {
+        if (line == "missing")
         {
             return new PathStat(path, PathType.Missing, "", -1, -1, 0, null);
         }
 
-        var parts = lines[0].Split('|');
+        var parts = line.Split('|');
         var type = parts[0] switch
         {
             "regular file" or "regular empty file" => PathType.File,
@@ -48,7 +74,7 @@ public static class HostFiles
             int.Parse(parts[2], CultureInfo.InvariantCulture),
             int.Parse(parts[3], CultureInfo.InvariantCulture),
             long.Parse(parts[4], CultureInfo.InvariantCulture),
-            type == PathType.Symlink && lines.Length > 1 ? lines[1] : null);
+            null);
     }
 
     public static async Task<byte[]> ReadFileAsync(this IHostTransport host, string path, CancellationToken cancellationToken)
@@ -61,23 +87,27 @@ public static class HostFiles
     }
 
     /// <summary>
-    /// Writes a file atomically: a temporary file beside it, fsync, then rename. Mode and owner are
-    /// applied before the rename, so the file never exists with the wrong ones.
+    /// Writes a file atomically: a temporary file beside it (<c>PATH.downshift-new</c>, the parent made
+    /// if missing), fsync, then rename. Mode and owner (<c>user</c> or <c>user:group</c>) are applied
+    /// before the rename, so the file never exists with the wrong ones; null keeps those of the regular
+    /// file it replaces. A directory at the path is replaced too.
     /// </summary>
     public static async Task WriteFileAtomicAsync(
         this IHostTransport host,
         string path,
         ReadOnlyMemory<byte> content,
         string? mode,
-        (int Uid, int Gid)? owner,
+        string? owner,
         CancellationToken cancellationToken)
     {
-        var temp = $"{path}.downshift-tmp";
-        var q = Sh.Quote(temp);
-        var script = $"set -e; cat > {q}; " +
-                     (mode is null ? "" : $"chmod {Sh.Quote(mode)} {q}; ") +
-                     (owner is null ? "" : $"chown {owner.Value.Uid}:{owner.Value.Gid} {q}; ") +
-                     $"sync -- {q} 2>/dev/null || true; mv -f -- {q} {Sh.Quote(path)}";
+        var (p, next, old) = (Sh.Quote(path), Sh.Quote(path + ".downshift-new"), Sh.Quote(path + ".downshift-old"));
+        var replacesFile = $"[ -f {p} ] && ! [ -L {p} ]";
+        var script = $"set -e; mkdir -p -- {Sh.Quote(Parent(path))}; " +
+                     $"rm -rf -- {next} {old}; cat > {next}; " +
+                     (mode is null ? $"if {replacesFile}; then chmod --reference={p} -- {next}; fi; " : $"chmod {Sh.Quote(mode)} -- {next}; ") +
+                     (owner is null ? $"if {replacesFile}; then chown --reference={p} -- {next}; fi; " : $"chown {Sh.Quote(owner)} -- {next}; ") +
+                     $"sync -- {next} 2>/dev/null || true; " +
+                     $"if [ -d {p} ] && ! [ -L {p} ]; then mv -T -- {p} {old}; fi; mv -fT -- {next} {p}; rm -rf -- {old}";
         var result = await host.RunAsync(
             new HostCommand(script) { Stdin = content, Display = $"write {path} ({content.Length} bytes)" },
             cancellationToken);
@@ -96,5 +126,18 @@ public static class HostFiles
             ? result
             : throw DownshiftException.InvalidState(
                 $"'{display ?? script}' failed on '{host.HostName}' (exit {result.ExitCode}): {result.Output.Trim()}");
+    }
+
+    /// <summary>The directory a host path is in (<c>.</c> for a bare name), by its text.</summary>
+    public static string Parent(string path)
+    {
+        var trimmed = path.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        return slash switch
+        {
+            < 0 => ".",
+            0 => "/",
+            _ => trimmed[..slash],
+        };
     }
 }

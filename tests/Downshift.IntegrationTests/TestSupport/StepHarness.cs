@@ -25,9 +25,10 @@ public sealed class StepHarness : IAsyncDisposable
 
     public LocalTransport Host { get; } = new(TimeProvider.System);
 
-    public StepContext Context(string kind, StepOptions options) => new()
+    /// <summary>A context for one step; <paramref name="host"/> replaces <see cref="Host"/> (e.g. to count its commands).</summary>
+    public StepContext Context(string kind, StepOptions options, IHostTransport? host = null) => new()
     {
-        Host = Host,
+        Host = host ?? Host,
         RunId = "run-1",
         Step = new PlanStep { Id = "step-1", Kind = kind, Phase = "test", Index = 0, Options = options, Undo = UndoSpec.Derived },
         WorkDirectory = Path.Combine(Root, "work"),

@@ -11,13 +11,23 @@ internal static class StepWork
     public static string DirectoryFor(StepContext context) => context.WorkDirectory.TrimEnd('/');
 
     /// <summary>Copies <paramref name="path"/> (any type) to <paramref name="copy"/>; false when the path does not exist.</summary>
-    public static async Task<bool> SaveAsync(IHostTransport host, string path, string copy, CancellationToken cancellationToken)
+    public static async Task<bool> SaveAsync(IHostTransport host, string path, string copy, CancellationToken cancellationToken) =>
+        (await SaveManyAsync(host, [(path, copy)], cancellationToken)).Count == 1;
+
+    /// <summary>Copies each path that exists (any type) to its copy, in one command; returns the paths it saved.</summary>
+    public static async Task<IReadOnlySet<string>> SaveManyAsync(
+        IHostTransport host, IReadOnlyList<(string Path, string Copy)> saves, CancellationToken cancellationToken)
     {
-        var (p, c) = (Sh.Quote(path), Sh.Quote(copy));
-        var script = $"set -e; if [ -e {p} ] || [ -L {p} ]; then mkdir -p -- {Sh.Quote(Parent(copy))}; " +
-                     $"rm -rf -- {c}; cp -a -- {p} {c}; echo saved; else echo missing; fi";
-        var result = await host.RunCheckedAsync(script, cancellationToken, $"save {path} to {copy}");
-        return result.StdoutText.Trim() == "saved";
+        var script = "set -e; " + string.Concat(saves.Select((s, i) =>
+        {
+            var (p, c) = (Sh.Quote(s.Path), Sh.Quote(s.Copy));
+            return $"if [ -e {p} ] || [ -L {p} ]; then mkdir -p -- {Sh.Quote(Parent(s.Copy))}; rm -rf -- {c}; cp -a -- {p} {c}; echo {i}; fi; ";
+        }));
+        var display = string.Join("; ", saves.Select(s => $"save {s.Path} to {s.Copy}"));
+        var result = await host.RunCheckedAsync(script, cancellationToken, display);
+        var saved = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        return saves.Where((_, i) => saved.Contains(i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
@@ -41,15 +51,5 @@ internal static class StepWork
     public static Task RemoveAsync(IHostTransport host, string path, CancellationToken cancellationToken) =>
         host.RunCheckedAsync($"rm -rf -- {Sh.Quote(path)}", cancellationToken, $"remove {path}");
 
-    public static string Parent(string path)
-    {
-        var trimmed = path.TrimEnd('/');
-        var slash = trimmed.LastIndexOf('/');
-        return slash switch
-        {
-            < 0 => ".",
-            0 => "/",
-            _ => trimmed[..slash],
-        };
-    }
+    public static string Parent(string path) => HostFiles.Parent(path);
 }

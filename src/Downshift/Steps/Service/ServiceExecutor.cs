@@ -3,17 +3,23 @@ using Downshift.Steps.Service.Internal;
 
 namespace Downshift.Steps.Service;
 
+/// <summary>
+/// Drives a service with one remote script per read or action (<see cref="ServiceScript"/>): the
+/// check reads the state (detecting the manager on the way), prepare keeps what the check read, and
+/// each action waits for its state and port on the host itself.
+/// </summary>
 internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
 {
     private const string PriorStateKey = "prior-state";
+    private const string ManagerKey = "manager";
 
-    /// <summary>How long the state the check just read stands in for a second read by prepare.</summary>
-    private static readonly TimeSpan CheckedStateFresh = TimeSpan.FromSeconds(2);
+    /// <summary>The exit of <c>timeout</c> when the command ran out of time.</summary>
+    private const int TimedOut = 124;
 
     private ServiceManager? resolved;
 
-    /// <summary>The state the check read, and when: prepare runs right after it and reuses it (one status call less in the downtime).</summary>
-    private (ServiceState State, long At)? checkedState;
+    /// <summary>The state the check read: the engine prepares right after it on this executor, so prepare needs no read of its own.</summary>
+    private ServiceState? checkedState;
 
     public string Describe() =>
         $"service {options.Name}: {Verb(options.Action)} ({options.Manager}" + (options.Port is { } p ? $", port {p})" : ")");
@@ -27,18 +33,13 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
 
     public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        if (options.Action == ServiceAction.Restart)
+        var report = await StatusAsync(context.Host, probePort: options.Action == ServiceAction.Start, cancellationToken);
+        checkedState = report.State;
+        return (options.Action, report.State) switch
         {
-            return CheckResult.NotDone;
-        }
-
-        var manager = await ManagerAsync(context.Host, cancellationToken);
-        var state = await StateAsync(manager, context.Host, cancellationToken);
-        checkedState = (state, context.Time.GetTimestamp());
-        return (options.Action, state) switch
-        {
-            (ServiceAction.Stop, _) when state.IsDown() => CheckResult.Done,
-            (ServiceAction.Start, ServiceState.Running) => await PortOpenAsync(context.Host, cancellationToken) ? CheckResult.Done : CheckResult.NotDone,
+            (ServiceAction.Restart, _) => CheckResult.NotDone,
+            (ServiceAction.Stop, var state) when state.IsDown() => CheckResult.Done,
+            (ServiceAction.Start, ServiceState.Running) => report.PortOpen == false ? CheckResult.NotDone : CheckResult.Done,
             (_, ServiceState.Unknown) => CheckResult.Unknown,
             _ => CheckResult.NotDone,
         };
@@ -46,19 +47,18 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
 
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var manager = await ManagerAsync(context.Host, cancellationToken);
-        var state = checkedState is { } seen && context.Time.GetElapsedTime(seen.At) < CheckedStateFresh
-            ? seen.State
-            : await StateAsync(manager, context.Host, cancellationToken);
+        var state = checkedState ?? (await StatusAsync(context.Host, probePort: false, cancellationToken)).State;
         checkedState = null;
-        return UndoData.Empty.With(PriorStateKey, state.ToString()).With("manager", manager.Kind);
+        var manager = resolved ?? throw DownshiftException.Internal("the service manager is known once the state was read");
+        return UndoData.Empty.With(PriorStateKey, state.ToString()).With(ManagerKey, manager.Kind);
     }
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken) =>
-        await DriveAsync(context, options.Action, cancellationToken);
+        await DriveAsync(context.Host, options.Action, cancellationToken);
 
     public async Task<StepOutcome> UndoAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
+        resolved ??= prepared.Get(ManagerKey) is { } kind ? ServiceManager.For(kind, options) : null;
         var prior = Enum.TryParse<ServiceState>(prepared.Get(PriorStateKey), out var state) ? state : ServiceState.Unknown;
         var action = (options.Action, prior) switch
         {
@@ -68,70 +68,66 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
             _ => (ServiceAction?)null,
         };
         return action is null
-            ? StepOutcome.Skipped($"{options.Name} was {prior.ToString().ToLowerInvariant()} before the step; left as it is")
-            : await DriveAsync(context, action.Value, cancellationToken);
+            ? StepOutcome.Skipped($"{options.Name} was {prior.Word()} before the step; left as it is")
+            : await DriveAsync(context.Host, action.Value, cancellationToken);
     }
 
-    private async Task<StepOutcome> DriveAsync(StepContext context, ServiceAction action, CancellationToken cancellationToken)
+    private async Task<StepOutcome> DriveAsync(IHostTransport host, ServiceAction action, CancellationToken cancellationToken)
     {
-        var host = context.Host;
-        var manager = await ManagerAsync(host, cancellationToken);
-        var command = await host.RunAsync(new HostCommand(manager.Command(action)) { Timeout = options.Wait }, cancellationToken);
-        var want = action == ServiceAction.Stop ? ServiceState.Stopped : ServiceState.Running;
-        var deadline = context.Time.GetTimestamp();
-        var last = ServiceState.Unknown;
-        while (context.Time.GetElapsedTime(deadline) < options.Wait)
-        {
-            last = await StateAsync(manager, host, cancellationToken);
-            var reached = want == ServiceState.Stopped ? last.IsDown() : last == ServiceState.Running;
-            if (reached && (want == ServiceState.Stopped || await PortOpenAsync(host, cancellationToken)))
-            {
-                return StepOutcome.Succeeded($"{options.Name} is {Describe(want)} ({manager.Kind})");
-            }
-
-            if (want == ServiceState.Running && (last is ServiceState.Failed || (!command.Succeeded && last != ServiceState.Transitioning)))
-            {
-                break;
-            }
-
-            await Task.Delay(ServiceDefaults.PollInterval, context.Time, cancellationToken);
-        }
-
-        var log = manager.LogCommand is null
-            ? ""
-            : (await host.RunAsync(new HostCommand(manager.LogCommand) { Journaled = false }, cancellationToken)).Output.Trim();
-        var waited = last == want ? $"port {options.Port} did not accept connections" : $"it is {last.ToString().ToLowerInvariant()}";
-        var within = command.Succeeded ? $" within {options.Wait.TotalSeconds:0.#}s" : "";
-        return StepOutcome.Failed(
-            $"{options.Name} did not {Verb(action)}{within}: {waited}; " +
-            $"'{manager.Command(action)}' exited {command.ExitCode}: {command.Output.Trim()}" +
-            (log.Length == 0 ? "" : $"; recent log: {log}"));
-    }
-
-    /// <summary>The service's manager on this executor's host, found once (auto-detection costs a command).</summary>
-    private async Task<ServiceManager> ManagerAsync(IHostTransport host, CancellationToken cancellationToken) =>
-        resolved ??= await ServiceManager.ResolveAsync(options, host, cancellationToken);
-
-    private static async Task<ServiceState> StateAsync(ServiceManager manager, IHostTransport host, CancellationToken cancellationToken)
-    {
-        var result = await host.RunAsync(new HostCommand(manager.StatusCommand) { Journaled = false }, cancellationToken);
-        return manager.ParseStatus(result);
-    }
-
-    private async Task<bool> PortOpenAsync(IHostTransport host, CancellationToken cancellationToken)
-    {
-        if (options.Port is not { } port)
-        {
-            return true;
-        }
-
         var result = await host.RunAsync(
-            new HostCommand($"timeout 1 bash -c '</dev/tcp/127.0.0.1/{port}' 2>/dev/null") { Journaled = false },
+            new HostCommand(ServiceScript.Action(options, resolved, action))
+            {
+                Display = ServiceScript.Display(options, resolved, action),
+                Timeout = options.Wait + ServiceDefaults.ReportGrace,
+            },
             cancellationToken);
-        return result.Succeeded;
+        var report = Resolve(result, host);
+        if (report.ExitCode is not { } exit)
+        {
+            return StepOutcome.Failed($"{options.Name}: the service script failed on '{host.HostName}' (exit {result.ExitCode}): {result.Output.Trim()}");
+        }
+
+        var want = action == ServiceAction.Stop ? ServiceState.Stopped : ServiceState.Running;
+        var reached = want == ServiceState.Stopped ? report.State.IsDown() : report.State == want && report.PortOpen != false;
+        if (reached)
+        {
+            return StepOutcome.Succeeded($"{options.Name} is {want.Word()} ({report.Manager})");
+        }
+
+        var command = resolved!.Command(action);
+        var waited = report.State == want ? $"port {options.Port} did not accept connections" : $"it is {report.State.Word()}";
+        var within = exit is 0 or TimedOut ? $" within {options.Wait.TotalSeconds:0.###}s" : "";
+        var ran = exit == TimedOut
+            ? $"'{command}' did not return within {options.Wait.TotalSeconds:0.###}s"
+            : $"'{command}' exited {exit}: {report.Output}";
+        return StepOutcome.Failed(
+            $"{options.Name} did not {Verb(action)}{within}: {waited}; {ran}" +
+            (report.Log.Length == 0 ? "" : $"; recent log: {report.Log}"));
+    }
+
+    private async Task<ServiceReport> StatusAsync(IHostTransport host, bool probePort, CancellationToken cancellationToken)
+    {
+        var result = await host.RunAsync(
+            new HostCommand(ServiceScript.Status(options, resolved, probePort)) { Journaled = false },
+            cancellationToken);
+        return Resolve(result, host);
+    }
+
+    /// <summary>Keeps the manager a script found (auto-detection runs once per executor); none found is an error.</summary>
+    private ServiceReport Resolve(CommandResult result, IHostTransport host)
+    {
+        var report = ServiceReport.Parse(result);
+        if (report.Manager.Length == 0)
+        {
+            throw DownshiftException.InvalidState(
+                $"cannot read the state of '{options.Name}' on '{host.HostName}' (exit {result.ExitCode}): {result.Output.Trim()}");
+        }
+
+        resolved ??= ServiceManager.For(report.Manager, options)
+            ?? throw DownshiftException.InvalidState(
+                $"no service manager found on '{host.HostName}' for '{options.Name}' (no systemd, no /etc/init.d/{options.Name}, no supervisorctl)");
+        return report;
     }
 
     private static string Verb(ServiceAction action) => action.ToString().ToLowerInvariant();
-
-    private static string Describe(ServiceState state) => state == ServiceState.Running ? "running" : "stopped";
 }

@@ -30,6 +30,9 @@ public static class ServiceDefaults
 {
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Time beyond <c>wait</c> for an action's script to read the final state and the recent log.</summary>
+    public static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(15);
     public static readonly IReadOnlyList<string> Managers = ["auto", "systemd", "supervisor", "sysv"];
     public static readonly IReadOnlyList<string> Actions = ["stop", "start", "restart"];
 }

@@ -16,6 +16,9 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
 
     private readonly IConfigFormat format = ConfigFormats.For(options.Format);
 
+    /// <summary>What the check read: the engine prepares right after it on this executor, so prepare needs no read of its own.</summary>
+    private ConfigFile? checkedFile;
+
     public string Describe()
     {
         var parts = new List<string>();
@@ -34,13 +37,9 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
 
     public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        if ((await PresentLeftoversAsync(context, cancellationToken)).Count > 0)
-        {
-            return CheckResult.NotDone;
-        }
-
-        var current = await ReadAsync(context, cancellationToken);
-        if (current is null)
+        var file = await ConfigFile.ReadAsync(context.Host, options.Path, cancellationToken);
+        checkedFile = file;
+        if (file.Leftovers.Count > 0 || file.Content is not { } current)
         {
             return CheckResult.NotDone;
         }
@@ -49,27 +48,28 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
         return result.IsSuccess && result.Content.AsSpan().SequenceEqual(current) ? CheckResult.Done : CheckResult.NotDone;
     }
 
+    /// <summary>Saves the original and every leftover beside it in one command; the file's type comes from the check's read.</summary>
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var stat = await context.Host.StatAsync(options.Path, cancellationToken);
+        var stat = (checkedFile ?? await ConfigFile.ReadAsync(context.Host, options.Path, cancellationToken)).Stat;
+        checkedFile = null;
         if (stat.Type is not (PathType.File or PathType.Missing))
         {
             throw DownshiftException.InvalidState($"{options.Path} is a {stat.Type.ToString().ToLowerInvariant()}, not a regular file; point the config step at the file itself");
         }
 
         var work = StepWork.DirectoryFor(context);
+        var saves = new List<(string Path, string Copy)> { (options.Path, $"{work}/original") };
+        saves.AddRange(Leftover.All.Select(l => (options.Path + l.Suffix, $"{work}/leftover{l.Suffix}")));
+        var saved = await StepWork.SaveManyAsync(context.Host, saves, cancellationToken);
         var values = new Dictionary<string, string>
         {
             [SavedKey] = $"{work}/original",
-            [ExistedKey] = await StepWork.SaveAsync(context.Host, options.Path, $"{work}/original", cancellationToken) ? "true" : "false",
+            [ExistedKey] = saved.Contains(options.Path) ? "true" : "false",
         };
-        foreach (var leftover in Leftover.All)
+        foreach (var leftover in Leftover.All.Where(l => saved.Contains(options.Path + l.Suffix)))
         {
-            var saved = $"{work}/leftover{leftover.Suffix}";
-            if (await StepWork.SaveAsync(context.Host, options.Path + leftover.Suffix, saved, cancellationToken))
-            {
-                values[LeftoverPrefix + leftover.Suffix] = saved;
-            }
+            values[LeftoverPrefix + leftover.Suffix] = $"{work}/leftover{leftover.Suffix}";
         }
 
         return new UndoData(values);
@@ -77,9 +77,8 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
-        var stat = await context.Host.StatAsync(options.Path, cancellationToken);
-        var current = await ReadAsync(context, cancellationToken) ?? [];
-        var leftovers = await PresentLeftoversAsync(context, cancellationToken);
+        var file = await ConfigFile.ReadAsync(context.Host, options.Path, cancellationToken);
+        var (stat, current, leftovers) = (file.Stat, file.Content ?? [], file.Leftovers);
         var notes = new List<string>();
 
         var baseContent = current;
@@ -107,16 +106,11 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
         var updated = result.Content!;
         if (stat.Type == PathType.Missing || !updated.AsSpan().SequenceEqual(current))
         {
-            var owner = stat.Type == PathType.File ? (stat.Uid, stat.Gid) : ((int, int)?)null;
-            await context.Host.WriteFileAtomicAsync(
-                options.Path, updated, stat.Type == PathType.File ? stat.Mode : null, owner, cancellationToken);
+            // Mode and owner: those of the file it replaces.
+            await context.Host.WriteFileAtomicAsync(options.Path, updated, mode: null, owner: null, cancellationToken);
         }
 
-        foreach (var leftover in leftovers)
-        {
-            notes.Add(await PutAwayAsync(context, prepared, leftover, leftover == packageDefault, cancellationToken));
-        }
-
+        notes.AddRange(await PutAwayAsync(context, prepared, leftovers, packageDefault, cancellationToken));
         var detail = new StringBuilder(Describe()).Append('\n');
         foreach (var note in notes)
         {
@@ -161,31 +155,33 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
         return StepOutcome.Succeeded(string.Join("; ", done));
     }
 
-    private async Task<string> PutAwayAsync(StepContext context, UndoData prepared, Leftover leftover, bool used, CancellationToken cancellationToken)
+    /// <summary>Removes the leftovers prepare saved, in one command; one note per leftover.</summary>
+    private async Task<IReadOnlyList<string>> PutAwayAsync(
+        StepContext context, UndoData prepared, IReadOnlyList<Leftover> leftovers, Leftover? used, CancellationToken cancellationToken)
     {
-        var path = options.Path + leftover.Suffix;
-        if (prepared.Get(LeftoverPrefix + leftover.Suffix) is not { } saved)
+        var notes = new List<string>();
+        var remove = new List<string>();
+        foreach (var leftover in leftovers)
         {
-            return $"{path} ({leftover.Meaning}) appeared after the step was prepared; left in place";
+            var path = options.Path + leftover.Suffix;
+            if (prepared.Get(LeftoverPrefix + leftover.Suffix) is not { } saved)
+            {
+                notes.Add($"{path} ({leftover.Meaning}) appeared after the step was prepared; left in place");
+                continue;
+            }
+
+            remove.Add(path);
+            var what = leftover == used ? "used as the base" : leftover.IsPackageDefault ? "not used (package-default is false)" : "not used";
+            notes.Add($"{path} ({leftover.Meaning}): {what}; moved to {saved} (undo puts it back)");
         }
 
-        await context.Host.RunCheckedAsync($"rm -f -- {Sh.Quote(path)}", cancellationToken, $"remove {path} (saved as {saved})");
-        var what = used ? "used as the base" : leftover.IsPackageDefault ? "not used (package-default is false)" : "not used";
-        return $"{path} ({leftover.Meaning}): {what}; moved to {saved} (undo puts it back)";
-    }
+        if (remove.Count > 0)
+        {
+            await context.Host.RunCheckedAsync(
+                $"rm -f -- {string.Join(' ', remove.Select(Sh.Quote))}", cancellationToken, $"remove {string.Join(", ", remove)} (saved in the step's work directory)");
+        }
 
-    private async Task<byte[]?> ReadAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var stat = await context.Host.StatAsync(options.Path, cancellationToken);
-        return stat.Type == PathType.File ? await context.Host.ReadFileAsync(options.Path, cancellationToken) : null;
-    }
-
-    private async Task<IReadOnlyList<Leftover>> PresentLeftoversAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var script = string.Concat(Leftover.All.Select(l => $"[ -e {Sh.Quote(options.Path + l.Suffix)} ] && echo {l.Suffix}; ")) + "true";
-        var result = await context.Host.RunAsync(new HostCommand(script) { Journaled = false }, cancellationToken);
-        var present = result.StdoutText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return [.. Leftover.All.Where(l => present.Contains(l.Suffix))];
+        return notes;
     }
 }
 

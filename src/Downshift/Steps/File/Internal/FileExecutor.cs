@@ -12,6 +12,9 @@ internal sealed class FileExecutor(FileOptions options) : IStepExecutor
     private const string ExistedKey = "existed";
     private const string SavedKey = "saved";
 
+    /// <summary>What the step sends, read on the controller once per executor (a directory is a tar build and a hash of every file).</summary>
+    private FileSource? source;
+
     public string Describe()
     {
         var what = options.Source is null ? $"{options.Content!.Length} chars of content" : $"from {options.Source}";
@@ -23,7 +26,7 @@ internal sealed class FileExecutor(FileOptions options) : IStepExecutor
 
     public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var source = await FileSource.LoadAsync(options, context.PlanDirectory, cancellationToken);
+        var source = await SourceAsync(context, cancellationToken);
         var p = Sh.Quote(options.Path);
         var script = source.IsDirectory
             ? $"if [ -d {p} ] && ! [ -L {p} ]; then stat -c '%a|%U:%G' -- {p}; cd -- {p} && find . -type f -print0 | xargs -0 -r sha256sum --; else echo absent; fi"
@@ -62,19 +65,23 @@ internal sealed class FileExecutor(FileOptions options) : IStepExecutor
         FileSource source;
         try
         {
-            source = await FileSource.LoadAsync(options, context.PlanDirectory, cancellationToken);
+            source = await SourceAsync(context, cancellationToken);
+            if (!source.IsDirectory)
+            {
+                await context.Host.WriteFileAtomicAsync(options.Path, source.Payload, options.Mode, options.Owner, cancellationToken);
+                return StepOutcome.Succeeded($"put file {source.Origin} at {options.Path}");
+            }
         }
         catch (DownshiftException e)
         {
             return StepOutcome.Failed(e.Message);
         }
 
-        var script = source.IsDirectory ? DirectoryScript() : FileScript();
         var result = await context.Host.RunAsync(
-            new HostCommand(script) { Stdin = source.Payload, Display = $"put {source.Origin} at {options.Path} ({source.Payload.Length} bytes)" },
+            new HostCommand(DirectoryScript()) { Stdin = source.Payload, Display = $"put {source.Origin} at {options.Path} ({source.Payload.Length} bytes)" },
             cancellationToken);
         return result.Succeeded
-            ? StepOutcome.Succeeded($"put {(source.IsDirectory ? "directory" : "file")} {source.Origin} at {options.Path}")
+            ? StepOutcome.Succeeded($"put directory {source.Origin} at {options.Path}")
             : StepOutcome.Failed($"cannot put {source.Origin} at {options.Path} (exit {result.ExitCode}): {result.Output.Trim()}");
     }
 
@@ -109,20 +116,6 @@ internal sealed class FileExecutor(FileOptions options) : IStepExecutor
         return modeOk && ownerOk;
     }
 
-    private string FileScript()
-    {
-        var (p, next, old) = Names();
-        var mode = options.Mode is { } m
-            ? $"chmod {Sh.Quote(m)} -- {next}; "
-            : $"if [ -f {p} ] && ! [ -L {p} ]; then chmod --reference={p} -- {next}; fi; ";
-        var owner = options.Owner is { } o
-            ? $"chown {Sh.Quote(o)} -- {next}; "
-            : $"if [ -f {p} ] && ! [ -L {p} ]; then chown --reference={p} -- {next}; fi; ";
-        return $"set -e; mkdir -p -- {Sh.Quote(StepWork.Parent(options.Path))}; rm -rf -- {next} {old}; cat > {next}; " +
-               mode + owner + $"sync -- {next} 2>/dev/null || true; " +
-               $"if [ -d {p} ] && ! [ -L {p} ]; then mv -T -- {p} {old}; fi; mv -fT -- {next} {p}; rm -rf -- {old}";
-    }
-
     private string DirectoryScript()
     {
         var (p, next, old) = Names();
@@ -132,6 +125,9 @@ internal sealed class FileExecutor(FileOptions options) : IStepExecutor
                (options.Owner is { } o ? $"chown -R {Sh.Quote(o)} -- {next}; " : "") +
                $"if [ -e {p} ] || [ -L {p} ]; then mv -T -- {p} {old}; fi; mv -T -- {next} {p}; rm -rf -- {old}";
     }
+
+    private async Task<FileSource> SourceAsync(StepContext context, CancellationToken cancellationToken) =>
+        source ??= await FileSource.LoadAsync(options, context.PlanDirectory, cancellationToken);
 
     private (string Path, string Next, string Old) Names() =>
         (Sh.Quote(options.Path), Sh.Quote(options.Path + ".downshift-new"), Sh.Quote(options.Path + ".downshift-old"));

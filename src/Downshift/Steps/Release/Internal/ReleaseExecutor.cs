@@ -12,6 +12,13 @@ internal sealed class ReleaseExecutor(ReleaseOptions options) : IStepExecutor
     private const string CurrentTargetKey = "current-target";
     private const string VersionExistedKey = "version-existed";
 
+    // Exits of the execute and undo scripts.
+    private const int CannotUnpack = 3;
+    private const int NotASymlinkExit = 4;
+    private const int FinalNotADirectory = 5;
+    private const int NoArchive = 6;
+    private const int CannotSwitch = 7;
+
     private string Current => $"{options.Root}/current";
 
     private string Target => $"releases/{options.Version}";
@@ -40,13 +47,13 @@ internal sealed class ReleaseExecutor(ReleaseOptions options) : IStepExecutor
 
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var current = await context.Host.StatAsync(Current, cancellationToken);
-        if (NotASymlink(current) is { } problem)
+        var stats = await context.Host.StatManyAsync([Current, Final], cancellationToken);
+        var (current, final) = (stats[0], stats[1]);
+        if (current.Type is not (PathType.Missing or PathType.Symlink))
         {
-            throw DownshiftException.InvalidState(problem);
+            throw DownshiftException.InvalidState(NotASymlink(current.Type.ToString().ToLowerInvariant()));
         }
 
-        var final = await context.Host.StatAsync(Final, cancellationToken);
         var values = new Dictionary<string, string>
         {
             [CurrentExistedKey] = current.Type == PathType.Symlink ? "true" : "false",
@@ -60,107 +67,89 @@ internal sealed class ReleaseExecutor(ReleaseOptions options) : IStepExecutor
         return new UndoData(values);
     }
 
+    /// <summary>
+    /// One command: refuse a <c>current</c> that is not a symlink, unpack unless <c>releases/VERSION</c>
+    /// is already a directory (the archive is sent only when prepare found none), then switch.
+    /// </summary>
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
-        var current = await context.Host.StatAsync(Current, cancellationToken);
-        if (NotASymlink(current) is { } problem)
-        {
-            return StepOutcome.Failed(problem);
-        }
-
-        var final = await context.Host.StatAsync(Final, cancellationToken);
-        string unpacked;
-        if (final.Type == PathType.Directory)
-        {
-            unpacked = $"reused existing {Final}";
-        }
-        else if (final.Type != PathType.Missing)
-        {
-            return StepOutcome.Failed($"{Final} exists but is not a directory ({final.Type}); refusing to use it");
-        }
-        else
-        {
-            var failure = await UnpackAsync(context, cancellationToken);
-            if (failure is not null)
+        var archive = Path.GetFullPath(Path.Combine(context.PlanDirectory, options.Archive));
+        var send = prepared.Get(VersionExistedKey) != "true" && System.IO.File.Exists(archive);
+        var bytes = send ? await System.IO.File.ReadAllBytesAsync(archive, cancellationToken) : null;
+        var (f, partial) = (Sh.Quote(Final), Sh.Quote(Partial));
+        var unpack = send
+            ? $"mkdir -p -- {Sh.Quote(options.Root + "/releases")} && rm -rf -- {partial} && mkdir -- {partial} || exit {CannotUnpack}; " +
+              $"if ! tar --no-same-owner -xzf - -C {partial} --strip-components={options.StripComponents}; then rm -rf -- {partial}; exit {CannotUnpack}; fi; " +
+              $"mv -T -- {partial} {f} || exit {CannotUnpack}; echo unpacked"
+            : $"exit {NoArchive}";
+        var script = GuardScript() +
+                     $"if [ -d {f} ] && ! [ -L {f} ]; then {(send ? "cat >/dev/null; " : "")}echo reused; " +
+                     $"elif [ -e {f} ] || [ -L {f} ]; then stat -c %F -- {f}; exit {FinalNotADirectory}; " +
+                     $"else {unpack}; fi; " +
+                     SwitchScript(Target);
+        var result = await context.Host.RunAsync(
+            new HostCommand(script)
             {
-                return StepOutcome.Failed(failure);
-            }
-
-            unpacked = $"unpacked {options.Archive} into {Final}";
-        }
-
-        var switched = await SwitchAsync(context, Target, cancellationToken);
-        return switched.Succeeded
-            ? StepOutcome.Succeeded($"{unpacked}; {Current}: {current.LinkTarget ?? "(none)"} -> {Target}")
-            : StepOutcome.Failed($"{unpacked}, but cannot switch {Current} to {Target}: {switched.Output.Trim()}");
+                Stdin = bytes,
+                Display = $"unpack {options.Archive} ({bytes?.Length ?? 0} bytes) into {Final} unless it exists; switch {Current} -> {Target}",
+            },
+            cancellationToken);
+        var said = result.StdoutText.Trim();
+        var unpacked = said.StartsWith("reused", StringComparison.Ordinal) ? $"reused existing {Final}" : $"unpacked {options.Archive} into {Final}";
+        return result.ExitCode switch
+        {
+            0 => StepOutcome.Succeeded($"{unpacked}; {Current}: {prepared.Get(CurrentTargetKey) ?? "(none)"} -> {Target}"),
+            NotASymlinkExit => StepOutcome.Failed(NotASymlink(said)),
+            FinalNotADirectory => StepOutcome.Failed($"{Final} exists but is not a directory ({said}); refusing to use it"),
+            NoArchive => StepOutcome.Failed($"release archive '{options.Archive}' does not exist on the controller (looked at '{archive}')"),
+            CannotUnpack => StepOutcome.Failed(
+                $"cannot unpack '{options.Archive}' into {Final} (exit {result.ExitCode}): {result.Output.Trim()}; {Current} was not changed"),
+            _ => StepOutcome.Failed($"{unpacked}, but cannot switch {Current} to {Target}: {result.Output.Trim()}"),
+        };
     }
 
+    /// <summary>One command: switch <c>current</c> back (or remove it) and remove the release this step unpacked.</summary>
     public async Task<StepOutcome> UndoAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
-        var current = await context.Host.StatAsync(Current, cancellationToken);
-        if (NotASymlink(current) is { } problem)
-        {
-            return StepOutcome.Failed(problem);
-        }
-
-        string switched;
-        if (prepared.Require(CurrentExistedKey) == "true")
-        {
-            var previous = prepared.Require(CurrentTargetKey);
-            var result = await SwitchAsync(context, previous, cancellationToken);
-            if (!result.Succeeded)
-            {
-                return StepOutcome.Failed($"cannot switch {Current} back to {previous}: {result.Output.Trim()}");
-            }
-
-            switched = $"{Current} -> {previous}";
-        }
-        else
-        {
-            await context.Host.RunCheckedAsync($"rm -f -- {Sh.Quote(Current)}", cancellationToken, $"remove {Current}");
-            switched = $"removed {Current} (there was none before)";
-        }
-
-        if (prepared.Require(VersionExistedKey) == "true")
-        {
-            return StepOutcome.Succeeded($"{switched}; kept {Final} (it existed before)");
-        }
-
-        await context.Host.RunCheckedAsync(
-            $"rm -rf -- {Sh.Quote(Final)} {Sh.Quote(Partial)}", cancellationToken, $"remove {Final}");
-        return StepOutcome.Succeeded($"{switched}; removed {Final}");
-    }
-
-    private async Task<string?> UnpackAsync(StepContext context, CancellationToken cancellationToken)
-    {
-        var archive = Path.GetFullPath(Path.Combine(context.PlanDirectory, options.Archive));
-        if (!System.IO.File.Exists(archive))
-        {
-            return $"release archive '{options.Archive}' does not exist on the controller (looked at '{archive}')";
-        }
-
-        var bytes = await System.IO.File.ReadAllBytesAsync(archive, cancellationToken);
-        var (partial, final) = (Sh.Quote(Partial), Sh.Quote(Final));
-        var script = $"set -e; mkdir -p -- {Sh.Quote(options.Root + "/releases")}; rm -rf -- {partial}; mkdir -- {partial}; " +
-                     $"if ! tar --no-same-owner -xzf - -C {partial} --strip-components={options.StripComponents}; " +
-                     $"then rm -rf -- {partial}; exit 3; fi; mv -T -- {partial} {final}";
+        var existed = prepared.Require(CurrentExistedKey) == "true";
+        var previous = existed ? prepared.Require(CurrentTargetKey) : null;
+        var keep = prepared.Require(VersionExistedKey) == "true";
+        var script = GuardScript() +
+                     (previous is null ? $"rm -f -- {Sh.Quote(Current)} || exit {CannotSwitch}; " : SwitchScript(previous)) +
+                     (keep ? "" : $"rm -rf -- {Sh.Quote(Final)} {Sh.Quote(Partial)}");
         var result = await context.Host.RunAsync(
-            new HostCommand(script) { Stdin = bytes, Display = $"unpack {options.Archive} ({bytes.Length} bytes) into {Final}" },
+            new HostCommand(script) { Display = $"switch {Current} back to {previous ?? "(none)"}" + (keep ? "" : $"; remove {Final}") },
             cancellationToken);
-        return result.Succeeded
-            ? null
-            : $"cannot unpack '{options.Archive}' into {Final} (exit {result.ExitCode}): {result.Output.Trim()}; {Current} was not changed";
+        if (result.ExitCode == NotASymlinkExit)
+        {
+            return StepOutcome.Failed(NotASymlink(result.StdoutText.Trim()));
+        }
+
+        if (!result.Succeeded)
+        {
+            return StepOutcome.Failed(previous is null
+                ? $"cannot remove {Current} or {Final}: {result.Output.Trim()}"
+                : $"cannot switch {Current} back to {previous}: {result.Output.Trim()}");
+        }
+
+        var switched = previous is null ? $"removed {Current} (there was none before)" : $"{Current} -> {previous}";
+        return StepOutcome.Succeeded(keep ? $"{switched}; kept {Final} (it existed before)" : $"{switched}; removed {Final}");
     }
 
-    private Task<CommandResult> SwitchAsync(StepContext context, string target, CancellationToken cancellationToken)
+    /// <summary>Stops with <see cref="NotASymlinkExit"/>, printing its type, when <c>current</c> exists and is not a symlink.</summary>
+    private string GuardScript()
+    {
+        var c = Sh.Quote(Current);
+        return $"if [ -e {c} ] && ! [ -L {c} ]; then stat -c %F -- {c}; exit {NotASymlinkExit}; fi; ";
+    }
+
+    /// <summary><c>ln -sfn</c> beside <c>current</c>, then a rename over it: the switch is atomic.</summary>
+    private string SwitchScript(string target)
     {
         var temp = Sh.Quote($"{options.Root}/.current.tmp");
-        var script = $"ln -sfn -- {Sh.Quote(target)} {temp} && mv -T -- {temp} {Sh.Quote(Current)}";
-        return context.Host.RunAsync(new HostCommand(script) { Display = $"switch {Current} -> {target}" }, cancellationToken);
+        return $"{{ ln -sfn -- {Sh.Quote(target)} {temp} && mv -T -- {temp} {Sh.Quote(Current)}; }} || exit {CannotSwitch}; ";
     }
 
-    private string? NotASymlink(PathStat current) =>
-        current.Type is PathType.Missing or PathType.Symlink
-            ? null
-            : $"{Current} exists but is not a symlink ({current.Type}); a release step only switches a symlink — move it aside first";
+    private string NotASymlink(string type) =>
+        $"{Current} exists but is not a symlink ({type}); a release step only switches a symlink — move it aside first";
 }

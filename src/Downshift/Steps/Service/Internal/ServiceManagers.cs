@@ -15,70 +15,78 @@ internal static class ServiceStates
 {
     /// <summary>Not running: stopped, or failed to run (supervisor FATAL, systemd failed). A stop has nothing left to do.</summary>
     public static bool IsDown(this ServiceState state) => state is ServiceState.Stopped or ServiceState.Failed;
+
+    /// <summary>The word a service script prints for a state (see <see cref="ServiceManager.StateFunction"/>).</summary>
+    public static ServiceState Parse(string? word) => word switch
+    {
+        "running" => ServiceState.Running,
+        "stopped" => ServiceState.Stopped,
+        "transitioning" => ServiceState.Transitioning,
+        "failed" => ServiceState.Failed,
+        _ => ServiceState.Unknown,
+    };
+
+    public static string Word(this ServiceState state) => state.ToString().ToLowerInvariant();
 }
 
-/// <summary>How one service manager is driven: the commands, and how to read its status.</summary>
+/// <summary>
+/// How one service manager is driven on a host, as bash for <see cref="ServiceScript"/>: the
+/// command of an action, a <c>state</c> function that prints the state as one word, and a
+/// <c>recent</c> function that prints the service's recent log.
+/// </summary>
 internal abstract class ServiceManager(string name)
 {
+    public static readonly IReadOnlyList<string> Kinds = ["systemd", "sysv", "supervisor"];
+
     public string ServiceName { get; } = name;
 
     public abstract string Kind { get; }
 
-    public abstract string Command(ServiceAction action);
+    /// <summary>True when a command that exits 0 has reached its state (it blocks until then); false when only the status can tell.</summary>
+    public abstract bool ExitTells { get; }
 
-    public abstract string StatusCommand { get; }
+    public abstract IReadOnlyList<string> CommandWords(ServiceAction action);
 
-    public abstract ServiceState ParseStatus(CommandResult result);
+    /// <summary>Bash defining <c>state</c>: prints running, stopped, transitioning, failed or unknown.</summary>
+    public abstract string StateFunction { get; }
 
-    /// <summary>Recent output of the service, for a failure message; null when the manager has none.</summary>
-    public virtual string? LogCommand => null;
+    /// <summary>Bash defining <c>recent</c>: prints the service's recent log, for a failure message.</summary>
+    public virtual string RecentFunction => "recent() { :; }";
 
-    public static async Task<ServiceManager> ResolveAsync(
-        ServiceOptions options, IHostTransport host, CancellationToken cancellationToken)
+    public string Command(ServiceAction action) => string.Join(' ', CommandWords(action).Select(Sh.Quote));
+
+    /// <summary>The manager of this kind for the step's service; null for a kind that is not one (auto-detection found none).</summary>
+    public static ServiceManager? For(string kind, ServiceOptions options) => kind switch
     {
-        var kind = options.Manager;
-        if (kind == "auto")
-        {
-            var probe = await host.RunAsync(
-                new HostCommand(
-                    "if [ -d /run/systemd/system ]; then echo systemd; " +
-                    $"elif [ -x /etc/init.d/{Sh.Quote(options.Name)} ]; then echo sysv; " +
-                    "elif command -v supervisorctl >/dev/null; then echo supervisor; else echo none; fi")
-                { Journaled = false },
-                cancellationToken);
-            kind = probe.StdoutText.Trim();
-        }
+        "systemd" => new SystemdManager(options.Name),
+        "supervisor" => new SupervisorManager(options.Name, options.SupervisorConfig),
+        "sysv" => new SysvManager(options.Name),
+        _ => null,
+    };
 
-        return kind switch
-        {
-            "systemd" => new SystemdManager(options.Name),
-            "supervisor" => new SupervisorManager(options.Name, options.SupervisorConfig),
-            "sysv" => new SysvManager(options.Name),
-            _ => throw DownshiftException.InvalidState(
-                $"no service manager found on '{host.HostName}' for '{options.Name}' (no systemd, no /etc/init.d/{options.Name}, no supervisorctl)"),
-        };
-    }
+    /// <summary>Bash that prints the manager auto-detection picks: systemd, sysv, supervisor or none.</summary>
+    public static string DetectScript(string service) =>
+        "if [ -d /run/systemd/system ]; then echo systemd; " +
+        $"elif [ -x /etc/init.d/{Sh.Quote(service)} ]; then echo sysv; " +
+        "elif command -v supervisorctl >/dev/null; then echo supervisor; else echo none; fi";
+
+    protected static string Verb(ServiceAction action) => action.ToString().ToLowerInvariant();
 }
 
 internal sealed class SystemdManager(string name) : ServiceManager(name)
 {
     public override string Kind => "systemd";
 
-    public override string Command(ServiceAction action) =>
-        $"systemctl {action.ToString().ToLowerInvariant()} {Sh.Quote(ServiceName)}";
+    // systemctl start/stop wait for the job to finish.
+    public override bool ExitTells => true;
 
-    public override string StatusCommand => $"systemctl is-active {Sh.Quote(ServiceName)}";
+    public override IReadOnlyList<string> CommandWords(ServiceAction action) => ["systemctl", Verb(action), ServiceName];
 
-    public override string LogCommand => $"journalctl -u {Sh.Quote(ServiceName)} -n 20 --no-pager";
+    public override string StateFunction =>
+        $"state() {{ case $(systemctl is-active {Sh.Quote(ServiceName)} 2>/dev/null) in active) echo running;; inactive) echo stopped;; " +
+        "activating|deactivating|reloading) echo transitioning;; failed) echo failed;; *) echo unknown;; esac; }";
 
-    public override ServiceState ParseStatus(CommandResult result) => result.StdoutText.Trim() switch
-    {
-        "active" => ServiceState.Running,
-        "inactive" => ServiceState.Stopped,
-        "activating" or "deactivating" or "reloading" => ServiceState.Transitioning,
-        "failed" => ServiceState.Failed,
-        _ => ServiceState.Unknown,
-    };
+    public override string RecentFunction => $"recent() {{ journalctl -u {Sh.Quote(ServiceName)} -n 20 --no-pager 2>&1; }}";
 }
 
 internal sealed class SupervisorManager(string name, string? config) : ServiceManager(name)
@@ -87,44 +95,35 @@ internal sealed class SupervisorManager(string name, string? config) : ServiceMa
 
     public override string Kind => "supervisor";
 
-    public override string Command(ServiceAction action) =>
-        $"{Ctl} {action.ToString().ToLowerInvariant()} {Sh.Quote(ServiceName)}";
+    // supervisorctl stop waits for the stop; start waits startsecs (and exits non-zero on a spawn error).
+    public override bool ExitTells => true;
 
-    public override string StatusCommand => $"{Ctl} status {Sh.Quote(ServiceName)}";
+    public override IReadOnlyList<string> CommandWords(ServiceAction action) =>
+        config is null ? ["supervisorctl", Verb(action), ServiceName] : ["supervisorctl", "-c", config, Verb(action), ServiceName];
+
+    // The status line is "NAME  STATE  description"; the spaces around the subject keep a bare "NAME STATE" matching.
+    public override string StateFunction =>
+        $"state() {{ case \" $({Ctl} status {Sh.Quote(ServiceName)} 2>&1) \" in *' RUNNING '*) echo running;; " +
+        "*' STOPPED '*|*' EXITED '*) echo stopped;; *' STARTING '*|*' STOPPING '*|*' BACKOFF '*) echo transitioning;; " +
+        "*' FATAL '*) echo failed;; *) echo unknown;; esac; }";
 
     // stderr has its own log unless the program redirects it into stdout's: read both, keep what exists.
-    public override string LogCommand =>
-        $"{{ {Ctl} tail {Sh.Quote(ServiceName)} stderr; {Ctl} tail {Sh.Quote(ServiceName)}; }} 2>&1 | grep -v 'ERROR (no log file)' | tail -n 5";
-
-    public override ServiceState ParseStatus(CommandResult result)
-    {
-        var text = result.StdoutText;
-        return text switch
-        {
-            _ when text.Contains(" RUNNING ", StringComparison.Ordinal) => ServiceState.Running,
-            _ when text.Contains(" STOPPED ", StringComparison.Ordinal) || text.Contains(" EXITED ", StringComparison.Ordinal) => ServiceState.Stopped,
-            _ when text.Contains(" STARTING ", StringComparison.Ordinal) || text.Contains(" STOPPING ", StringComparison.Ordinal) || text.Contains(" BACKOFF ", StringComparison.Ordinal) => ServiceState.Transitioning,
-            _ when text.Contains(" FATAL ", StringComparison.Ordinal) => ServiceState.Failed,
-            _ => ServiceState.Unknown,
-        };
-    }
+    public override string RecentFunction =>
+        $"recent() {{ {{ {Ctl} tail {Sh.Quote(ServiceName)} stderr; {Ctl} tail {Sh.Quote(ServiceName)}; }} 2>&1 | grep -v 'ERROR (no log file)' | tail -n 5; }}";
 }
 
 internal sealed class SysvManager(string name) : ServiceManager(name)
 {
-    private string Script => $"/etc/init.d/{Sh.Quote(ServiceName)}";
+    private string Script => $"/etc/init.d/{ServiceName}";
 
     public override string Kind => "sysv";
 
-    public override string Command(ServiceAction action) => $"{Script} {action.ToString().ToLowerInvariant()}";
+    // An init script may return before its daemon is up or gone: only the status tells.
+    public override bool ExitTells => false;
 
-    public override string StatusCommand => $"{Script} status";
+    public override IReadOnlyList<string> CommandWords(ServiceAction action) => [Script, Verb(action)];
 
     // LSB: 0 running, 1-3 not running.
-    public override ServiceState ParseStatus(CommandResult result) => result.ExitCode switch
-    {
-        0 => ServiceState.Running,
-        >= 1 and <= 3 => ServiceState.Stopped,
-        _ => ServiceState.Unknown,
-    };
+    public override string StateFunction =>
+        $"state() {{ {Sh.Quote(Script)} status >/dev/null 2>&1; case $? in 0) echo running;; 1|2|3) echo stopped;; *) echo unknown;; esac; }}";
 }
