@@ -52,7 +52,7 @@ p(f"Versions: `{v_downshift}` (downshift), {v_ansible}, {v_ssh}.\n")
 p(f"**Work:** {hosts} lab hosts (`downshift lab`, network namespaces on this machine, so the controller, "
   "the hosts and the prober share the same 2 cores), 10 at a time: stop shopd (supervisord), apt-downgrade the "
   "package 2.3.0 → 2.1.0 from the lab's repository, start it, wait until `/health` reports 2.1.0. "
-  "Before every measurement `reset.sh` puts all hosts back on 2.3.0 (pristine conffile, running); after it, "
+  "Before every measurement `examples/shop/fleet/setup.sh --pristine` puts all hosts back on 2.3.0 (pristine conffile, running); after it, "
   "the controller checks that all hosts answer 2.1.0.\n")
 p("- **Downshift** — `downshift run bench/fleet/plan.yaml` (`batch: 100%`, `concurrency: 10`): product defaults, "
   "so the package step first *stages* every host (downloads 2.1.0 and the installed 2.3.0 .deb onto the host, "

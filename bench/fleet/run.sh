@@ -5,7 +5,7 @@
 #   D  Downshift: `downshift run bench/fleet/plan.yaml` (staging, journal, rollback: product defaults)
 #   A  Ansible:   `ansible-playbook bench/fleet/downgrade.yml` (forks 10, pipelining, ControlPersist)
 #   R  raw ssh:   `bench/fleet/raw-downgrade.sh` (xargs -P 10 ssh), the floor
-# Each is preceded by reset.sh (2.3.0, pristine conffile, running) and followed by a check from the
+# Each is preceded by examples/shop/fleet/setup.sh --pristine (2.3.0, pristine conffile, running) and followed by a check from the
 # controller that all 20 hosts answer 2.1.0. Measured: wall time around the command, and per host the
 # downtime seen by an outside prober polling /health every 20 ms (bench/fleet/prober).
 # Writes bench/results/fleet.md. Run from anywhere, as root, after ./test.sh has run once.
@@ -92,7 +92,7 @@ measure() { # ROUND POSITION METHOD
     log "round $round: $method (reset first)"
     local attempt
     for attempt in 1 2; do
-        timeout 300 bench/fleet/reset.sh "$ssh_config" "${names[@]}" >"$work/$tag.reset.log" 2>&1 && break
+        timeout 300 examples/shop/fleet/setup.sh --pristine "$ssh_config" "${names[@]}" >"$work/$tag.reset.log" 2>&1 && break
         [[ $attempt == 2 ]] && { cat "$work/$tag.reset.log" >&2; exit 1; }
     done
     quiet
