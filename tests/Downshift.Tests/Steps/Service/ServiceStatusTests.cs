@@ -21,8 +21,8 @@ public sealed class ServiceStatusTests
     [InlineData("shopd: ERROR (no such process)", 4, "Unknown")]
     public async Task SupervisorState_StatusLine_MapsToState(string line, int exitCode, string expected)
     {
-        // Given supervisorctl's status line; When the state function reads it; Then the state is as supervisor means it
-        var stub = $"supervisorctl() {{ printf '%s\\n' {Sh.Quote(line)}; return {exitCode}; }}";
+        // Given supervisorctl's status line (the XML-RPC client prints the same); When the state function reads it; Then the state is as supervisor means it
+        var stub = $"sh() {{ printf '%s\\n' {Sh.Quote(line)}; return {exitCode}; }}";
         Assert.Equal(expected, await StateAsync(new SupervisorManager("shopd", null), stub));
     }
 
@@ -77,7 +77,8 @@ public sealed class ServiceStatusTests
         // Then it names the manager, quotes the config and runs the command once under the wait
         Assert.Contains("m=supervisor\n", script, StringComparison.Ordinal);
         Assert.DoesNotContain("/run/systemd/system", script, StringComparison.Ordinal);
-        Assert.Contains("cmd=(supervisorctl -c '/etc/s v.conf' stop shopd)", script, StringComparison.Ordinal);
+        Assert.Contains("cmd=(sh -c ", script, StringComparison.Ordinal);
+        Assert.Contains(" stop shopd '/etc/s v.conf')", script, StringComparison.Ordinal);
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(script, @"timeout 30 ""\$\{cmd\[@\]\}"""));
     }
 
