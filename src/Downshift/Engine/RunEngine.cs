@@ -78,7 +78,7 @@ public sealed class RunEngine(
                 replay.Status,
                 $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume" + (released > 0 ? $" (released the lease it still held on {released} host(s))" : ""))
             {
-                Hosts = HostSummaries.Of(RunReplay.From(await journal.ReadAsync(runId, CancellationToken.None)), Changes(plan)),
+                Hosts = HostSummaries.Of(replay), // a LeaseReleased changes no host's state
             };
         }
 
@@ -102,7 +102,7 @@ public sealed class RunEngine(
     public async Task<RunResult> RollbackAsync(string runId, RunControl control)
     {
         var (plan, replay) = await LoadRunAsync(runId);
-        if (replay.StepsToUndo().Count == 0 && replay.Status is RunStatus.RolledBack or RunStatus.Cancelled)
+        if (replay.StepsToUndo.Count == 0 && replay.Status is RunStatus.RolledBack or RunStatus.Cancelled)
         {
             return new RunResult(runId, replay.Status, $"run {runId} is already {replay.Status.ToWire()}; nothing to undo");
         }
@@ -179,10 +179,10 @@ public sealed class RunEngine(
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
             default:
                 // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
-                var replayed = await ReplayAsync(recorder);
-                var left = HostSummaries.Of(replayed, Changes(plan)).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
+                var replayed = await recorder.ReplayAsync(plan);
+                var left = HostSummaries.Of(replayed).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
                 var status = left.Count > 0 ? RunStatus.Partial
-                    : outcome.Result == FleetResult.Stopped ? NothingChanged(plan, replayed)
+                    : outcome.Result == FleetResult.Stopped ? NothingChanged(replayed)
                     : RunStatus.RolledBack;
                 var summary = status == RunStatus.Partial
                     ? $"{outcome.Reason}; {left.Count} host(s) changed to {plan.ToVersion}: {string.Join(", ", left)}"
@@ -195,10 +195,9 @@ public sealed class RunEngine(
     private async Task<RunResult> RollbackAndFinishAsync(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
-        var replay = await ReplayAsync(recorder);
-        var changes = Changes(plan);
-        var toUndo = replay.StepsToUndo().Where(s => changes(s.StepIndex)).ToList();
-        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(plan, replay) == RunStatus.Failed)
+        var replay = await recorder.ReplayAsync(plan);
+        var toUndo = replay.StepsToUndo;
+        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(replay) == RunStatus.Failed)
         {
             return await FinishAsync(plan, session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
         }
@@ -233,16 +232,7 @@ public sealed class RunEngine(
     }
 
     /// <summary>A stop where no host changed anything (staging failed) is a failure, not a rollback.</summary>
-    private static RunStatus NothingChanged(Plan plan, RunReplay replay)
-    {
-        var changes = Changes(plan);
-        return replay.Steps.Any(s => changes(s.StepIndex)
-                && (s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped))
-            ? RunStatus.RolledBack
-            : RunStatus.Failed;
-    }
-
-    private static async Task<RunReplay> ReplayAsync(RunRecorder recorder) => RunReplay.From(await recorder.ReadAsync());
+    private static RunStatus NothingChanged(RunReplay replay) => replay.AnyChange ? RunStatus.RolledBack : RunStatus.Failed;
 
     private async Task<RunResult> FinishAsync(
         Plan plan, HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention)
@@ -264,33 +254,20 @@ public sealed class RunEngine(
             }));
         }
 
-        var hosts = HostSummaries.Of(await ReplayAsync(recorder), Changes(plan));
+        var hosts = HostSummaries.Of(await recorder.ReplayAsync(plan));
         return new RunResult(recorder.RunId, status, summary) { Attention = attention, Hosts = hosts };
-    }
-
-    /// <summary>Whether the plan's step at an index changes anything (checks do not: nothing to undo).</summary>
-    private static Func<int, bool> Changes(Plan plan)
-    {
-        var checks = plan.Steps.Where(s => s.Undo.Mode == UndoMode.NotNeeded).Select(s => s.Index).ToHashSet();
-        return index => !checks.Contains(index);
     }
 
     private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
     {
-        var header = await journal.FindRunAsync(runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
-        var records = await journal.ReadAsync(runId, CancellationToken.None);
-
-        // The hosts as resolved when the run started (the inventory may have changed since).
-        var started = records.FirstOrDefault(r => r.Event == JournalEvent.RunStarted);
-        var hosts = HostEntryJson.FromProperty(started?.Data, "targets");
-        var loaded = PlanLoader.Load(header.PlanPath, header.PlanText, header.Variables, new PlanLoadOptions { ResolvedHosts = hosts });
-        if (loaded.Plan is null)
+        var run = await StoredRun.LoadAsync(journal, runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
+        if (run.Plan is null)
         {
             throw DownshiftException.InvalidState(
-                $"the plan stored with run {runId} no longer validates: {string.Join("; ", loaded.Errors)}");
+                $"the plan stored with run {runId} no longer validates: {string.Join("; ", run.PlanErrors)}");
         }
 
-        return (loaded.Plan, RunReplay.From(records));
+        return (run.Plan, run.Replay);
     }
 
     /// <summary>

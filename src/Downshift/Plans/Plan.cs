@@ -34,6 +34,9 @@ public sealed record Plan
     public required string ContentHash { get; init; }
 
     public IEnumerable<PlanStep> Steps => Phases.SelectMany(p => p.Steps);
+
+    /// <summary>Indexes of the steps that are checks (they change nothing): what a journal replay needs to know of the plan.</summary>
+    public IReadOnlySet<int> CheckSteps => Steps.Where(s => s.IsCheck).Select(s => s.Index).ToHashSet();
 }
 
 public enum ReasonKind
@@ -76,6 +79,10 @@ public sealed record PlanStep
     public string? Check { get; init; }
 
     public required UndoSpec Undo { get; init; }
+
+    /// <summary>A check (undo "not needed"): it changes nothing, so it is never prepared and never undone.</summary>
+    public bool IsCheck => Undo.Mode == UndoMode.NotNeeded;
+
     public TimeSpan Timeout { get; init; } = PlanDefaults.StepTimeout;
     public int Retries { get; init; } = PlanDefaults.Retries;
     public TimeSpan RetryDelay { get; init; } = PlanDefaults.RetryDelay;

@@ -50,7 +50,7 @@ internal sealed class FleetRollout(
     public async Task<FleetOutcome> ForwardAsync(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
-        foreach (var host in replay?.FailedHosts() ?? [])
+        foreach (var host in replay?.FailedHosts ?? new HashSet<string>())
         {
             failed.Add(host);
         }
@@ -68,6 +68,12 @@ internal sealed class FleetRollout(
 
         var batches = Strategy.Batches([.. runners.Select(r => r.Host)]);
         var canary = Strategy.HasCanary(Total);
+        if (canary && batches[0].FirstOrDefault(IsFailed) is { } failedCanary)
+        {
+            // A canary that failed before the run stopped still stops the fleet, whatever the budget says.
+            Stop($"the canary failed on {failedCanary} before the run stopped");
+        }
+
         for (var i = 0; i < batches.Count && !Stopping(); i++)
         {
             var isCanary = canary && i == 0;
@@ -197,9 +203,9 @@ internal sealed class FleetRollout(
             return;
         }
 
-        foreach (var runner in runners.Where(r => replay.FailedHosts().Contains(r.Host, StringComparer.Ordinal)))
+        foreach (var runner in runners.Where(r => replay.FailedHosts.Contains(r.Host)))
         {
-            if (replay.StepsToUndo().Any(s => s.Host == runner.Host))
+            if (replay.StepsToUndo.Any(s => s.Host == runner.Host))
             {
                 await RollBackHostAsync(runner, replay.RollbackReason ?? "a step failed on this host", control);
             }
@@ -270,7 +276,7 @@ internal sealed class FleetRollout(
     }
 
     private async Task<IReadOnlyList<StepReplay>> StepsToUndoAsync(string host) =>
-        [.. RunReplay.From(await recorder.ReadAsync()).StepsToUndo().Where(s => s.Host == host)];
+        [.. (await recorder.ReplayAsync(plan)).StepsToUndo.Where(s => s.Host == host)];
 
     /// <summary>Runs the hosts at most <c>concurrency</c> at a time; a host not yet started does not start once the fleet stops.</summary>
     private async Task ForEachHostAsync(IEnumerable<HostRunner> hosts, Func<HostRunner, Task> work, CancellationToken cancellationToken)

@@ -13,6 +13,9 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
     /// <summary>The run's records so far (the state to replay).</summary>
     public Task<IReadOnlyList<JournalRecord>> ReadAsync() => journal.ReadAsync(RunId, CancellationToken.None);
 
+    /// <summary>The run's state so far; the plan says which steps are checks (see <see cref="RunReplay.From"/>).</summary>
+    public async Task<RunReplay> ReplayAsync(Plan plan) => RunReplay.From(await ReadAsync(), plan.CheckSteps);
+
     /// <summary>
     /// Appends durably. Journal writes are not cancelled by the operator's Ctrl+C: a record of what
     /// happened must be written even while the run is being stopped.
