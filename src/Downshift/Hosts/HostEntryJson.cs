@@ -9,7 +9,11 @@ namespace Downshift.Hosts;
 public static class HostEntryJson
 {
     public static string Serialize(IEnumerable<HostEntry> hosts) =>
-        JsonSerializer.Serialize(hosts.Select(h => new Stored(h.Name, h.Address, h.Port, h.User, h.KeyFile, h.Become, [.. h.Groups])).ToList());
+        JsonSerializer.Serialize(hosts.Select(Store).ToList());
+
+    /// <summary>The same JSON as <see cref="Serialize"/>, as an element to embed in a larger document.</summary>
+    public static JsonElement ToElement(IEnumerable<HostEntry> hosts) =>
+        JsonSerializer.SerializeToElement(hosts.Select(Store).ToList());
 
     public static IReadOnlyList<HostEntry> Deserialize(string json) =>
         [.. (JsonSerializer.Deserialize<List<Stored>>(json) ?? []).Select(s => new HostEntry(s.Name)
@@ -30,6 +34,8 @@ public static class HostEntryJson
             ? Deserialize(value.GetRawText())
             : null;
     }
+
+    private static Stored Store(HostEntry h) => new(h.Name, h.Address, h.Port, h.User, h.KeyFile, h.Become, [.. h.Groups]);
 
     private sealed record Stored(string Name, string Address, int Port, string? User, string? KeyFile, bool Become, List<string>? Groups);
 }

@@ -31,6 +31,8 @@ internal sealed class HostRunner(
 
     public string Host => target.Name;
 
+    public HostEntry Target => target;
+
     public IHostTransport Transport => transport;
 
     /// <summary>
