@@ -75,7 +75,7 @@ public sealed class RunEngine(
     {
         try
         {
-            return await OpenAsync(plan, recorder.RunId, cancellationToken);
+            return await OpenAsync(plan, recorder, cancellationToken);
         }
         catch (Exception e) when (e is DownshiftException or OperationCanceledException)
         {
@@ -88,14 +88,14 @@ public sealed class RunEngine(
     public async Task<RunResult> ResumeAsync(
         string runId, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
         var resumable = replay.Status == RunStatus.Running
             || (replay.Status == RunStatus.NeedsAttention && !replay.FleetRollbackStarted && replay.InFlightSteps().Count > 0);
         if (!resumable)
         {
             // A run that finished but was killed while giving its leases back still holds them: give them back.
             List<HostEntry> held = replay.Status == RunStatus.NeedsAttention ? [] : plan.HostEntries.Where(e => replay.LeasesHeld.Contains(e.Name)).ToList();
-            var released = await ReleaseLeasesAsync(Recorder(runId), [.. held.Select(e => (e, (IHostTransport?)null))], "released on resume (the run had finished)", control.Cancel);
+            var released = await ReleaseLeasesAsync(recorder, [.. held.Select(e => (e, (IHostTransport?)null))], "released on resume (the run had finished)", control.Cancel);
             return new RunResult(
                 runId,
                 replay.Status,
@@ -106,13 +106,12 @@ public sealed class RunEngine(
             };
         }
 
-        await using var session = await OpenAsync(plan, runId, control.Cancel);
+        await using var session = await OpenAsync(plan, recorder, control.Cancel);
         if (session.Refusal is { } refusal)
         {
             return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
         }
 
-        var recorder = Recorder(runId);
         await recorder.AppendAsync(JournalEvent.Resumed, result: replay.FleetRollbackStarted ? "continuing the rollback" : "continuing the run");
         observer.Message(null, replay.FleetRollbackStarted ? $"resuming the rollback of run {runId}" : $"resuming run {runId}");
         if (replay.FleetRollbackStarted)
@@ -125,19 +124,18 @@ public sealed class RunEngine(
 
     public async Task<RunResult> RollbackAsync(string runId, RunControl control)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
         if (replay.StepsToUndo.Count == 0 && replay.Status is RunStatus.RolledBack or RunStatus.Cancelled)
         {
             return new RunResult(runId, replay.Status, $"run {runId} is already {replay.Status.ToWire()}; nothing to undo");
         }
 
-        await using var session = await OpenAsync(plan, runId, control.Cancel);
+        await using var session = await OpenAsync(plan, recorder, control.Cancel);
         if (session.Refusal is { } refusal)
         {
             return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
         }
 
-        var recorder = Recorder(runId);
         return await RollbackAndFinishAsync(plan, session, recorder, $"requested by {options.Operator} (downshift rollback)", false, control);
     }
 
@@ -148,9 +146,9 @@ public sealed class RunEngine(
     /// </summary>
     public async Task<RunResult> UnlockAsync(string runId, CancellationToken cancellationToken)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
         var released = await ReleaseLeasesAsync(
-            Recorder(runId), [.. plan.HostEntries.Select(e => (e, (IHostTransport?)null))], $"cleared by {options.Operator} (downshift unlock)", cancellationToken);
+            recorder, [.. plan.HostEntries.Select(e => (e, (IHostTransport?)null))], $"cleared by {options.Operator} (downshift unlock)", cancellationToken);
         return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {released.Count} of {plan.HostEntries.Count} host(s); the run stays {replay.Status.ToWire()}")
         {
             Attention = released.Problems,
@@ -218,7 +216,7 @@ public sealed class RunEngine(
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
             default:
                 // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
-                var replayed = await recorder.ReplayAsync(plan);
+                var replayed = recorder.Replay(plan);
                 var left = HostSummaries.Of(replayed).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
                 var status = left.Count > 0 ? RunStatus.Partial
                     : outcome.Result == FleetResult.Stopped ? NothingChanged(replayed)
@@ -234,7 +232,7 @@ public sealed class RunEngine(
     private async Task<RunResult> RollbackAndFinishAsync(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
-        var replay = await recorder.ReplayAsync(plan);
+        var replay = recorder.Replay(plan);
         var toUndo = replay.StepsToUndo;
         if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(replay) == RunStatus.Failed)
         {
@@ -283,7 +281,7 @@ public sealed class RunEngine(
         }
 
         // Only notes, RunFinished and LeaseReleased follow: none of them changes a host's state.
-        var hosts = HostSummaries.Of(replay ?? await recorder.ReplayAsync(plan));
+        var hosts = HostSummaries.Of(replay ?? recorder.Replay(plan));
         await recorder.AppendAsync(JournalEvent.RunFinished, result: status.ToWire(), output: summary);
         var problems = attention;
         if (status != RunStatus.NeedsAttention)
@@ -296,7 +294,8 @@ public sealed class RunEngine(
         return new RunResult(recorder.RunId, status, summary) { Attention = problems, Hosts = hosts };
     }
 
-    private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
+    /// <summary>The stored run, read once: its plan, its replay, and a recorder that starts from its records.</summary>
+    private async Task<(Plan Plan, RunReplay Replay, RunRecorder Recorder)> LoadRunAsync(string runId)
     {
         var run = await StoredRun.LoadAsync(journal, runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
         if (run.Plan is null)
@@ -305,7 +304,7 @@ public sealed class RunEngine(
                 $"the plan stored with run {runId} no longer validates: {string.Join("; ", run.PlanErrors)}");
         }
 
-        return (run.Plan, run.Replay);
+        return (run.Plan, run.Replay, Recorder(runId, run.Records));
     }
 
     /// <summary>
@@ -313,8 +312,9 @@ public sealed class RunEngine(
     /// If any host is held by another run, the leases taken are given back and the run is refused;
     /// if any host cannot be reached, nothing is changed and the error names every such host.
     /// </summary>
-    private async Task<HostSession> OpenAsync(Plan plan, string runId, CancellationToken cancellationToken)
+    private async Task<HostSession> OpenAsync(Plan plan, RunRecorder recorder, CancellationToken cancellationToken)
     {
+        var runId = recorder.RunId;
         var session = new HostSession();
         var opened = await Task.WhenAll(plan.HostEntries.Select(async entry =>
         {
@@ -343,7 +343,7 @@ public sealed class RunEngine(
         {
             if (transport is not null)
             {
-                session.Runners.Add(new HostRunner(plan, entry, transport, Recorder(runId), observer, options));
+                session.Runners.Add(new HostRunner(plan, entry, transport, recorder, observer, options));
             }
         }
 
@@ -400,7 +400,8 @@ public sealed class RunEngine(
 
     private static readonly TimeSpan LeaseGiveBackBound = TimeSpan.FromSeconds(10);
 
-    private RunRecorder Recorder(string runId) => new(journal, runId, options.Operator, time);
+    private RunRecorder Recorder(string runId, IReadOnlyList<JournalRecord>? earlier = null) =>
+        new(journal, runId, options.Operator, time, earlier ?? []);
 
     private string NewRunId() =>
         $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";

@@ -123,9 +123,7 @@ public sealed record RunReplay
                     break;
             }
 
-            // A note (an annotation) or the lease's release (the engine writes it after RunFinished)
-            // does not reopen a finished run; anything else does.
-            if (lastFinished is not null && record.Event is not (JournalEvent.Note or JournalEvent.LeaseReleased))
+            if (lastFinished is not null && !KeepsRunFinished.Contains(record.Event))
             {
                 openAfterFinish = true;
             }
@@ -217,7 +215,15 @@ public sealed record RunReplay
         };
     }
 
-    private static RunStatus ParseStatus(string? wire)
+    /// <summary>
+    /// The events that do not reopen a finished run: a note (an annotation) and a lease's release (the
+    /// engine writes it after RunFinished). Any other record after the last RunFinished means the run is
+    /// running again. <see cref="SqliteJournal.ListRunsAsync"/> applies the same rule in SQL.
+    /// </summary>
+    internal static readonly IReadOnlySet<JournalEvent> KeepsRunFinished = new HashSet<JournalEvent> { JournalEvent.Note, JournalEvent.LeaseReleased };
+
+    /// <summary>The status a RunFinished record's Result names (unreadable: needs attention).</summary>
+    internal static RunStatus ParseStatus(string? wire)
     {
         try
         {

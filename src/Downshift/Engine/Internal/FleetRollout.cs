@@ -184,7 +184,7 @@ internal sealed class FleetRollout(
     /// <summary>A failed host goes back at once, whatever happens to the rest of the fleet.</summary>
     private async Task RollBackHostAsync(HostRunner runner, string reason, RunControl control)
     {
-        var toUndo = await StepsToUndoAsync(runner.Host);
+        var toUndo = StepsToUndo(runner.Host);
         var (_, problems) = await runner.RollbackAsync(toUndo, reason, control);
         if (problems.Count > 0)
         {
@@ -275,8 +275,9 @@ internal sealed class FleetRollout(
         }
     }
 
-    private async Task<IReadOnlyList<StepReplay>> StepsToUndoAsync(string host) =>
-        [.. (await recorder.ReplayAsync(plan)).StepsToUndo.Where(s => s.Host == host)];
+    /// <summary>The host's steps to undo, from the records this run has (no journal read).</summary>
+    private IReadOnlyList<StepReplay> StepsToUndo(string host) =>
+        [.. recorder.Replay(plan).StepsToUndo.Where(s => s.Host == host)];
 
     /// <summary>Runs the hosts at most <c>concurrency</c> at a time; a host not yet started does not start once the fleet stops.</summary>
     private async Task ForEachHostAsync(IEnumerable<HostRunner> hosts, Func<HostRunner, Task> work, CancellationToken cancellationToken)
