@@ -83,6 +83,23 @@ public sealed record PlanStep
     /// <summary>A check (undo "not needed"): it changes nothing, so it is never prepared and never undone.</summary>
     public bool IsCheck => Undo.Mode == UndoMode.NotNeeded;
 
+    /// <summary>A new executor of this step's kind with its options.</summary>
+    public IStepExecutor CreateExecutor() =>
+        (StepKinds.Find(Kind) ?? throw DownshiftException.Internal($"step kind '{Kind}' is not registered")).CreateExecutor(Options);
+
+    /// <summary>What undoing this step does, in words: the dry run shows it, the journal's UndoStarted records it.</summary>
+    public string UndoText(IStepExecutor executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return Undo.Mode switch
+        {
+            UndoMode.Command => $"run: {Undo.Command}",
+            UndoMode.None => $"none ({Undo.Reason})",
+            UndoMode.NotNeeded => "— (a check: nothing to undo)",
+            _ => executor.DescribeUndo() ?? "—",
+        };
+    }
+
     public TimeSpan Timeout { get; init; } = PlanDefaults.StepTimeout;
     public int Retries { get; init; } = PlanDefaults.Retries;
     public TimeSpan RetryDelay { get; init; } = PlanDefaults.RetryDelay;

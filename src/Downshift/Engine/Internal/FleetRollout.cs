@@ -77,7 +77,7 @@ internal sealed class FleetRollout(
         for (var i = 0; i < batches.Count && !Stopping(); i++)
         {
             var isCanary = canary && i == 0;
-            var label = isCanary ? "canary" : $"batch {(canary ? i : i + 1)}/{(canary ? batches.Count - 1 : batches.Count)}";
+            var label = Strategy.BatchLabel(i, batches.Count, Total);
             var batch = runners.Where(r => batches[i].Contains(r.Host, StringComparer.Ordinal) && !IsFailed(r.Host)).ToList();
             if (isCanary)
             {

@@ -314,7 +314,7 @@ internal sealed class HostRunner(
         var executor = Executor(step);
         var context = Context(step);
         var start = recorder.Time.GetTimestamp();
-        await recorder.AppendAsync(JournalEvent.UndoStarted, Host, step, command: UndoText(step, executor));
+        await recorder.AppendAsync(JournalEvent.UndoStarted, Host, step, command: step.UndoText(executor));
         StepOutcome outcome;
         try
         {
@@ -385,20 +385,12 @@ internal sealed class HostRunner(
     private IEnumerable<PlanStep> HealthSteps() =>
         plan.Steps.TakeWhile(s => s.IsCheck);
 
-    private static string UndoText(PlanStep step, IStepExecutor executor) => step.Undo.Mode switch
-    {
-        UndoMode.Command => step.Undo.Command!,
-        UndoMode.None => "none",
-        _ => executor.DescribeUndo() ?? "none",
-    };
-
     /// <summary>One executor per step and host, so what it learns of the host (its service manager) is learnt once.</summary>
     private IStepExecutor Executor(PlanStep step)
     {
         if (!executors.TryGetValue(step.Index, out var executor))
         {
-            executor = (StepKinds.Find(step.Kind) ?? throw DownshiftException.Internal($"step kind '{step.Kind}' is not registered"))
-                .CreateExecutor(step.Options);
+            executor = step.CreateExecutor();
             executors[step.Index] = executor;
         }
 
