@@ -43,7 +43,7 @@ try
 catch (Downshift.DownshiftException e)
 {
     await Console.Error.WriteLineAsync($"error: {e.Message}");
-    return ExitCodes.InvalidInput;
+    return ExitCodes.For(e);
 }
 catch (Exception e) when (e is not OperationCanceledException)
 {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
 using Downshift.Plans;
-using Downshift.Steps;
 using Spectre.Console;
 
 namespace Downshift.Cli.Commands;
@@ -26,31 +25,33 @@ internal static class DryRunCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var rows = (from host in loaded.Hosts
-                        from step in loaded.Steps
-                        let executor = StepKinds.Find(step.Kind)!.CreateExecutor(step.Options)
-                        select new { host, phase = step.Phase, step = step.Id, kind = step.Kind, action = executor.Describe(), undo = UndoText(step, executor), check = step.Check }).ToList();
-            var batches = loaded.Strategy.Batches(loaded.Hosts);
+            // Describe() does not depend on the host: the same steps on every host, built once.
+            var hosts = loaded.Hosts;
+            var each = hosts.Count > 1 ? "each host" : hosts[0];
+            var rows = loaded.Steps.Select(step =>
+            {
+                var executor = step.CreateExecutor();
+                return new { host = each, phase = step.Phase, step = step.Id, kind = step.Kind, action = executor.Describe(), undo = step.UndoText(executor), check = step.Check };
+            }).ToList();
+            var batches = loaded.Strategy.Batches(hosts);
             if (ui.Json)
             {
-                ui.Data(JsonSerializer.Serialize(new { plan = loaded.Name, from = loaded.FromVersion, to = loaded.ToVersion, reason = loaded.Reason.Kind.ToString().ToLowerInvariant(), steps = rows, batches = batches }));
+                ui.Data(JsonSerializer.Serialize(new { plan = loaded.Name, from = loaded.FromVersion, to = loaded.ToVersion, reason = loaded.Reason.Kind.ToString().ToLowerInvariant(), hosts, steps = rows, batches }));
             }
 
             ui.Line($"[bold]{Markup.Escape(loaded.Name)}[/]: {Markup.Escape(loaded.FromVersion)} → {Markup.Escape(loaded.ToVersion)} " +
                     $"({loaded.Reason.Kind.ToString().ToLowerInvariant()}: {Markup.Escape(loaded.Reason.Detail)})");
             var table = new Table().Border(TableBorder.Simple).AddColumns("host", "phase/step", "does", "undo");
             var strategy = loaded.Strategy;
-            if (loaded.Hosts.Count > 1)
+            if (hosts.Count > 1)
             {
-                // The same steps on every host: show them once, then how the fleet rolls.
-                rows = [.. rows.Where(r => r.host == loaded.Hosts[0]).Select(r => r with { host = "each host" })];
-                ui.Line($"{loaded.Hosts.Count} hosts; at most {strategy.Concurrency} at once; may fail: {strategy.MaxFailed}; past that: rollback {(strategy.Rollback == FleetRollback.WholeFleet ? "whole-fleet" : "failed-hosts")}");
+                // The same steps on every host: shown once, then how the fleet rolls.
+                ui.Line($"{hosts.Count} hosts; at most {strategy.Concurrency} at once; may fail: {strategy.MaxFailed}; past that: rollback {(strategy.Rollback == FleetRollback.WholeFleet ? "whole-fleet" : "failed-hosts")}");
                 for (var i = 0; i < batches.Count; i++)
                 {
-                    var label = strategy.HasCanary(loaded.Hosts.Count) && i == 0
-                        ? "canary" + (strategy.Bake > TimeSpan.Zero ? $" (then bake {strategy.Bake.TotalSeconds:0.#}s and check again)" : "")
-                        : $"batch {i + (strategy.HasCanary(loaded.Hosts.Count) ? 0 : 1)}";
-                    ui.Line($"  {label}: {Markup.Escape(string.Join(", ", batches[i]))}");
+                    var label = strategy.BatchLabel(i, batches.Count, hosts.Count);
+                    var bake = label == "canary" && strategy.Bake > TimeSpan.Zero ? $" (then bake {strategy.Bake.TotalSeconds:0.#}s and check again)" : "";
+                    ui.Line($"  {label}{bake}: {Markup.Escape(string.Join(", ", batches[i]))}");
                 }
             }
 
@@ -65,12 +66,4 @@ internal static class DryRunCommand
         });
         return command;
     }
-
-    private static string UndoText(PlanStep step, IStepExecutor executor) => step.Undo.Mode switch
-    {
-        UndoMode.Command => $"run: {step.Undo.Command}",
-        UndoMode.None => $"none ({step.Undo.Reason})",
-        UndoMode.NotNeeded => "— (a check: nothing to undo)",
-        _ => executor.DescribeUndo() ?? "—",
-    };
 }

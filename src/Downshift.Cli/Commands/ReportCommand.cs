@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Downshift.Engine;
+using Downshift.Plans;
 using Downshift.Reports;
 using Spectre.Console;
 
@@ -23,7 +25,8 @@ internal static class ReportCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var markdown = MarkdownReport.Render(header, await journal.ReadAsync(id, cancellationToken));
+            var stored = (await StoredRun.LoadAsync(journal, id, cancellationToken))!;
+            var markdown = MarkdownReport.Render(header, stored.Records, facts: stored.Plan is { } plan ? Facts(plan) : null);
             if (parse.GetValue(output) is { } file)
             {
                 await File.WriteAllTextAsync(file, markdown, cancellationToken);
@@ -38,4 +41,14 @@ internal static class ReportCommand
         });
         return command;
     }
+
+    /// <summary>The report's facts from the stored plan as the loader read it (variables expanded, inventory hosts resolved).</summary>
+    private static PlanFacts Facts(Plan plan) => new(
+        plan.Reason.Kind.ToString().ToLowerInvariant(),
+        plan.Reason.Detail,
+        plan.Scope.Kind.ToString().ToLowerInvariant(),
+        plan.Scope.Items,
+        plan.FromVersion,
+        plan.ToVersion,
+        plan.Hosts);
 }

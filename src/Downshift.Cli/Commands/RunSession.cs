@@ -41,11 +41,12 @@ internal static class RunSession
         using var connector = HostConnectors.Create(parse, options, time);
         var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), options.EngineOptions(parse));
         var result = await action(engine, new RunControl(cancel.Token, abort.Token));
-        return Report(ui, journal, result, result.Hosts);
+        return Report(ui, journal, result);
     }
 
-    private static int Report(ConsoleUi ui, IJournal journal, RunResult result, IReadOnlyList<HostSummary> hosts)
+    private static int Report(ConsoleUi ui, IJournal journal, RunResult result)
     {
+        var hosts = result.Hosts;
         var code = result.Refusal is not null ? ExitCodes.Refused : ExitCodes.For(result.Status);
         if (ui.Json)
         {

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using Downshift.Engine;
 using Downshift.Journal;
 using Spectre.Console;
 
@@ -23,7 +24,8 @@ internal static class StatusCommand
                 return ExitCodes.InvalidInput;
             }
 
-            var replay = RunReplay.From(await journal.ReadAsync(id, cancellationToken));
+            var stored = await StoredRun.LoadAsync(journal, id, cancellationToken);
+            var replay = stored!.Replay; // the stored plan tells which steps are checks, so old journals read right too
             if (ui.Json)
             {
                 ui.Data(JsonSerializer.Serialize(new

@@ -19,7 +19,12 @@ internal static class UnlockCommand
             var engine = new RunEngine(journal, connector, TimeProvider.System, SilentObserver.Instance, options.EngineOptions(parse));
             var result = await engine.UnlockAsync(parse.GetValue(run)!, cancellationToken);
             ui.Line(Markup.Escape(result.Summary));
-            return ExitCodes.Success;
+            foreach (var item in result.Attention)
+            {
+                ui.Line($"  [red]not cleared:[/] {Markup.Escape(item)}");
+            }
+
+            return result.Attention.Count > 0 ? ExitCodes.HostUnreachable : ExitCodes.Success;
         });
         return command;
     }

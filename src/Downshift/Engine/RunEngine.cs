@@ -23,12 +23,10 @@ public sealed class RunEngine(
     public async Task<RunResult> RunAsync(Plan plan, RunControl control)
     {
         var runId = NewRunId();
-        await using var session = await OpenAsync(plan, runId, control.Cancel);
-        if (session.Refusal is { } refusal)
-        {
-            return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
-        }
 
+        // Write-ahead: the run and its RunStarted are on disk before any host is touched (taking a
+        // lease is the first change on a host), so every lease names a run that resume, rollback and
+        // unlock know. A run that is refused or cannot reach its hosts ends `failed` at once.
         await journal.CreateRunAsync(
             new RunHeader
             {
@@ -50,8 +48,16 @@ public sealed class RunEngine(
             {
                 plan = plan.Name, hash = plan.ContentHash, from = plan.FromVersion, to = plan.ToVersion, hosts = plan.Hosts,
                 strategy = plan.Strategy.ToString(),
-                targets = JsonDocument.Parse(HostEntryJson.Serialize(plan.HostEntries)).RootElement,
+                targets = HostEntryJson.ToElement(plan.HostEntries),
             }));
+
+        await using var session = await OpenOrFinishAsync(plan, recorder, control.Cancel);
+        if (session.Refusal is { } refusal)
+        {
+            await recorder.AppendAsync(JournalEvent.RunFinished, result: RunStatus.Failed.ToWire(), output: $"refused, nothing was changed: {refusal}");
+            return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
+        }
+
         foreach (var runner in session.Runners)
         {
             await recorder.AppendAsync(JournalEvent.LeaseAcquired, runner.Host, result: $"{options.StateDirectory}/lease");
@@ -64,31 +70,48 @@ public sealed class RunEngine(
         return await ForwardThenFinishAsync(plan, session, recorder, replay: null, new Dictionary<string, CheckResult>(), control);
     }
 
+    /// <summary>Opens the hosts of a new run; if that throws (a host unreachable, Ctrl+C), the run is journaled as ended first.</summary>
+    private async Task<HostSession> OpenOrFinishAsync(Plan plan, RunRecorder recorder, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenAsync(plan, recorder, cancellationToken);
+        }
+        catch (Exception e) when (e is DownshiftException or OperationCanceledException)
+        {
+            var status = e is OperationCanceledException ? RunStatus.Cancelled : RunStatus.Failed;
+            await recorder.AppendAsync(JournalEvent.RunFinished, result: status.ToWire(), output: $"not started, nothing was changed: {e.Message}");
+            throw;
+        }
+    }
+
     public async Task<RunResult> ResumeAsync(
         string runId, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
         var resumable = replay.Status == RunStatus.Running
             || (replay.Status == RunStatus.NeedsAttention && !replay.FleetRollbackStarted && replay.InFlightSteps().Count > 0);
         if (!resumable)
         {
-            var released = replay.Status == RunStatus.NeedsAttention ? 0 : await ReleaseLeftLeasesAsync(plan, runId, control.Cancel);
+            // A run that finished but was killed while giving its leases back still holds them: give them back.
+            List<HostEntry> held = replay.Status == RunStatus.NeedsAttention ? [] : plan.HostEntries.Where(e => replay.LeasesHeld.Contains(e.Name)).ToList();
+            var released = await ReleaseLeasesAsync(recorder, [.. held.Select(e => (e, (IHostTransport?)null))], "released on resume (the run had finished)", control.Cancel);
             return new RunResult(
                 runId,
                 replay.Status,
-                $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume" + (released > 0 ? $" (released the lease it still held on {released} host(s))" : ""))
+                $"run {runId} is {replay.Status.ToWire()}; there is nothing to resume" + (released.Count > 0 ? $" (released the lease it still held on {released.Count} host(s))" : ""))
             {
-                Hosts = HostSummaries.Of(RunReplay.From(await journal.ReadAsync(runId, CancellationToken.None)), Changes(plan)),
+                Hosts = HostSummaries.Of(replay), // a LeaseReleased changes no host's state
+                Attention = released.Problems,
             };
         }
 
-        await using var session = await OpenAsync(plan, runId, control.Cancel);
+        await using var session = await OpenAsync(plan, recorder, control.Cancel);
         if (session.Refusal is { } refusal)
         {
             return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
         }
 
-        var recorder = Recorder(runId);
         await recorder.AppendAsync(JournalEvent.Resumed, result: replay.FleetRollbackStarted ? "continuing the rollback" : "continuing the run");
         observer.Message(null, replay.FleetRollbackStarted ? $"resuming the rollback of run {runId}" : $"resuming run {runId}");
         if (replay.FleetRollbackStarted)
@@ -101,60 +124,74 @@ public sealed class RunEngine(
 
     public async Task<RunResult> RollbackAsync(string runId, RunControl control)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
-        if (replay.StepsToUndo().Count == 0 && replay.Status is RunStatus.RolledBack or RunStatus.Cancelled)
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
+        if (replay.StepsToUndo.Count == 0 && replay.Status is RunStatus.RolledBack or RunStatus.Cancelled)
         {
             return new RunResult(runId, replay.Status, $"run {runId} is already {replay.Status.ToWire()}; nothing to undo");
         }
 
-        await using var session = await OpenAsync(plan, runId, control.Cancel);
+        await using var session = await OpenAsync(plan, recorder, control.Cancel);
         if (session.Refusal is { } refusal)
         {
             return new RunResult(runId, RunStatus.Failed, refusal) { Refusal = refusal };
         }
 
-        var recorder = Recorder(runId);
         return await RollbackAndFinishAsync(plan, session, recorder, $"requested by {options.Operator} (downshift rollback)", false, control);
     }
 
     /// <summary>
     /// Clears the leases a stopped run still holds, after a person checked its hosts. The run's
-    /// records stay as they are; the clearing is journaled.
+    /// records stay as they are; the clearing is journaled. A host that cannot be reached keeps its
+    /// lease; the result names it (<see cref="RunResult.Attention"/>) and the others are cleared.
     /// </summary>
     public async Task<RunResult> UnlockAsync(string runId, CancellationToken cancellationToken)
     {
-        var (plan, replay) = await LoadRunAsync(runId);
-        var recorder = Recorder(runId);
-        foreach (var entry in plan.HostEntries)
+        var (plan, replay, recorder) = await LoadRunAsync(runId);
+        var released = await ReleaseLeasesAsync(
+            recorder, [.. plan.HostEntries.Select(e => (e, (IHostTransport?)null))], $"cleared by {options.Operator} (downshift unlock)", cancellationToken);
+        return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {released.Count} of {plan.HostEntries.Count} host(s); the run stays {replay.Status.ToWire()}")
         {
-            await using var host = await connector.ConnectAsync(entry, cancellationToken);
-            await new HostLease(host, options.StateDirectory, time).ReleaseAsync(runId, cancellationToken);
-            await recorder.AppendAsync(JournalEvent.LeaseReleased, entry.Name, result: $"cleared by {options.Operator} (downshift unlock)");
-        }
-
-        return new RunResult(runId, replay.Status, $"leases of run {runId} cleared on {plan.Hosts.Count} host(s); the run stays {replay.Status.ToWire()}");
+            Attention = released.Problems,
+        };
     }
 
     /// <summary>
-    /// A run that stopped after it finished but before every lease was released (killed in between):
-    /// give back the leases that still name it, and journal that.
+    /// Gives back this run's lease on each host, every host at once (a fleet waits for its slowest host
+    /// only), and journals each release. A host whose lease cannot be given back (unreachable) gets a
+    /// Note and is named in the problems; the others go on. Never throws for a host: the run's outcome,
+    /// already journaled, stands.
     /// </summary>
-    private async Task<int> ReleaseLeftLeasesAsync(Plan plan, string runId, CancellationToken cancellationToken)
+    /// <param name="hosts">Each host with its open transport, or null to connect for the release.</param>
+    private async Task<(int Count, IReadOnlyList<string> Problems)> ReleaseLeasesAsync(
+        RunRecorder recorder, IReadOnlyList<(HostEntry Entry, IHostTransport? Transport)> hosts, string? note, CancellationToken cancellationToken)
     {
-        var records = await journal.ReadAsync(runId, CancellationToken.None);
-        var held = plan.HostEntries
-            .Where(e => records.Any(r => r.Event == JournalEvent.LeaseAcquired && r.Host == e.Name)
-                && !records.Any(r => r.Event == JournalEvent.LeaseReleased && r.Host == e.Name))
-            .ToList();
-        var recorder = Recorder(runId);
-        foreach (var entry in held)
+        var problems = await Task.WhenAll(hosts.Select(async host =>
         {
-            await using var host = await connector.ConnectAsync(entry, cancellationToken);
-            await new HostLease(host, options.StateDirectory, time).ReleaseAsync(runId, cancellationToken);
-            await recorder.AppendAsync(JournalEvent.LeaseReleased, entry.Name, result: "released on resume (the run had finished)");
-        }
+            try
+            {
+                if (host.Transport is { } open)
+                {
+                    await new HostLease(open, options.StateDirectory, time).ReleaseAsync(recorder.RunId, cancellationToken);
+                }
+                else
+                {
+                    await using var connected = await connector.ConnectAsync(host.Entry, cancellationToken);
+                    await new HostLease(connected, options.StateDirectory, time).ReleaseAsync(recorder.RunId, cancellationToken);
+                }
 
-        return held.Count;
+                await recorder.AppendAsync(JournalEvent.LeaseReleased, host.Entry.Name, result: note);
+                return null;
+            }
+            catch (Exception e) when (e is DownshiftException or OperationCanceledException)
+            {
+                var problem = $"the lease on '{host.Entry.Name}' was not released: {e.Message}; 'downshift unlock {recorder.RunId}' clears it once the host answers";
+                await recorder.AppendAsync(JournalEvent.Note, host.Entry.Name, result: problem);
+                observer.Message(host.Entry.Name, problem);
+                return problem;
+            }
+        }));
+        var left = problems.OfType<string>().ToList();
+        return (hosts.Count - left.Count, left);
     }
 
     private async Task<RunResult> ForwardThenFinishAsync(
@@ -179,15 +216,15 @@ public sealed class RunEngine(
                 return await RollbackAndFinishAsync(plan, session, recorder, outcome.Reason, cancelled: false, control);
             default:
                 // Within the budget, or rollback: failed-hosts — the failed hosts already went back.
-                var replayed = await ReplayAsync(recorder);
-                var left = HostSummaries.Of(replayed, Changes(plan)).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
+                var replayed = recorder.Replay(plan);
+                var left = HostSummaries.Of(replayed).Where(h => h.State == HostState.Changed).Select(h => h.Host).ToList();
                 var status = left.Count > 0 ? RunStatus.Partial
-                    : outcome.Result == FleetResult.Stopped ? NothingChanged(plan, replayed)
+                    : outcome.Result == FleetResult.Stopped ? NothingChanged(replayed)
                     : RunStatus.RolledBack;
                 var summary = status == RunStatus.Partial
                     ? $"{outcome.Reason}; {left.Count} host(s) changed to {plan.ToVersion}: {string.Join(", ", left)}"
                     : outcome.Reason;
-                return await FinishAsync(plan, session, recorder, status, summary, []);
+                return await FinishAsync(plan, session, recorder, status, summary, [], replayed);
         }
     }
 
@@ -195,10 +232,9 @@ public sealed class RunEngine(
     private async Task<RunResult> RollbackAndFinishAsync(
         Plan plan, HostSession session, RunRecorder recorder, string reason, bool cancelled, RunControl control)
     {
-        var replay = await ReplayAsync(recorder);
-        var changes = Changes(plan);
-        var toUndo = replay.StepsToUndo().Where(s => changes(s.StepIndex)).ToList();
-        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(plan, replay) == RunStatus.Failed)
+        var replay = recorder.Replay(plan);
+        var toUndo = replay.StepsToUndo;
+        if (toUndo.Count == 0 && !cancelled && replay.FleetRollbackStarted is false && NothingChanged(replay) == RunStatus.Failed)
         {
             return await FinishAsync(plan, session, recorder, RunStatus.Failed, $"stopped before any change: {reason}", []);
         }
@@ -233,64 +269,42 @@ public sealed class RunEngine(
     }
 
     /// <summary>A stop where no host changed anything (staging failed) is a failure, not a rollback.</summary>
-    private static RunStatus NothingChanged(Plan plan, RunReplay replay)
-    {
-        var changes = Changes(plan);
-        return replay.Steps.Any(s => changes(s.StepIndex)
-                && (s.Prepared || s.State is StepState.Succeeded or StepState.Undone or StepState.UndoFailed or StepState.UndoSkipped))
-            ? RunStatus.RolledBack
-            : RunStatus.Failed;
-    }
+    private static RunStatus NothingChanged(RunReplay replay) => replay.AnyChange ? RunStatus.RolledBack : RunStatus.Failed;
 
-    private static async Task<RunReplay> ReplayAsync(RunRecorder recorder) => RunReplay.From(await recorder.ReadAsync());
-
+    /// <param name="replay">The run's replay when the caller has it after the last step or undo record; else it is read once here.</param>
     private async Task<RunResult> FinishAsync(
-        Plan plan, HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention)
+        Plan plan, HostSession session, RunRecorder recorder, RunStatus status, string summary, IReadOnlyList<string> attention, RunReplay? replay = null)
     {
         foreach (var item in attention)
         {
             await recorder.AppendAsync(JournalEvent.Note, result: $"needs attention: {item}");
         }
 
+        // Only notes, RunFinished and LeaseReleased follow: none of them changes a host's state.
+        var hosts = HostSummaries.Of(replay ?? recorder.Replay(plan));
         await recorder.AppendAsync(JournalEvent.RunFinished, result: status.ToWire(), output: summary);
+        var problems = attention;
         if (status != RunStatus.NeedsAttention)
         {
-            // Every host at once: the leases are independent, and a fleet waits for the slowest host only.
-            await Task.WhenAll(session.Runners.Select(async runner =>
-            {
-                var lease = new HostLease(runner.Transport, options.StateDirectory, time);
-                await lease.ReleaseAsync(recorder.RunId, CancellationToken.None);
-                await recorder.AppendAsync(JournalEvent.LeaseReleased, runner.Host);
-            }));
+            var released = await ReleaseLeasesAsync(
+                recorder, [.. session.Runners.Select(r => (r.Target, (IHostTransport?)r.Transport))], note: null, CancellationToken.None);
+            problems = [.. attention, .. released.Problems];
         }
 
-        var hosts = HostSummaries.Of(await ReplayAsync(recorder), Changes(plan));
-        return new RunResult(recorder.RunId, status, summary) { Attention = attention, Hosts = hosts };
+        return new RunResult(recorder.RunId, status, summary) { Attention = problems, Hosts = hosts };
     }
 
-    /// <summary>Whether the plan's step at an index changes anything (checks do not: nothing to undo).</summary>
-    private static Func<int, bool> Changes(Plan plan)
+    /// <summary>The stored run, read once: its plan, its replay, and a recorder that starts from its records.</summary>
+    private async Task<(Plan Plan, RunReplay Replay, RunRecorder Recorder)> LoadRunAsync(string runId)
     {
-        var checks = plan.Steps.Where(s => s.Undo.Mode == UndoMode.NotNeeded).Select(s => s.Index).ToHashSet();
-        return index => !checks.Contains(index);
-    }
-
-    private async Task<(Plan Plan, RunReplay Replay)> LoadRunAsync(string runId)
-    {
-        var header = await journal.FindRunAsync(runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
-        var records = await journal.ReadAsync(runId, CancellationToken.None);
-
-        // The hosts as resolved when the run started (the inventory may have changed since).
-        var started = records.FirstOrDefault(r => r.Event == JournalEvent.RunStarted);
-        var hosts = HostEntryJson.FromProperty(started?.Data, "targets");
-        var loaded = PlanLoader.Load(header.PlanPath, header.PlanText, header.Variables, new PlanLoadOptions { ResolvedHosts = hosts });
-        if (loaded.Plan is null)
+        var run = await StoredRun.LoadAsync(journal, runId, CancellationToken.None) ?? throw DownshiftException.RunNotFound(runId);
+        if (run.Plan is null)
         {
             throw DownshiftException.InvalidState(
-                $"the plan stored with run {runId} no longer validates: {string.Join("; ", loaded.Errors)}");
+                $"the plan stored with run {runId} no longer validates: {string.Join("; ", run.PlanErrors)}");
         }
 
-        return (loaded.Plan, RunReplay.From(records));
+        return (run.Plan, run.Replay, Recorder(runId, run.Records));
     }
 
     /// <summary>
@@ -298,8 +312,9 @@ public sealed class RunEngine(
     /// If any host is held by another run, the leases taken are given back and the run is refused;
     /// if any host cannot be reached, nothing is changed and the error names every such host.
     /// </summary>
-    private async Task<HostSession> OpenAsync(Plan plan, string runId, CancellationToken cancellationToken)
+    private async Task<HostSession> OpenAsync(Plan plan, RunRecorder recorder, CancellationToken cancellationToken)
     {
+        var runId = recorder.RunId;
         var session = new HostSession();
         var opened = await Task.WhenAll(plan.HostEntries.Select(async entry =>
         {
@@ -315,7 +330,9 @@ public sealed class RunEngine(
             {
                 if (transport is not null)
                 {
-                    await transport.DisposeAsync(); // connected, but the lease could not be taken
+                    // Connected, but the lease could not be taken: the acquire may have written it before it failed.
+                    await GiveBackQuietlyAsync(transport, runId);
+                    await transport.DisposeAsync();
                 }
 
                 return (Entry: entry, Transport: (IHostTransport?)null, Refusal: (string?)null, Error: e);
@@ -326,7 +343,7 @@ public sealed class RunEngine(
         {
             if (transport is not null)
             {
-                session.Runners.Add(new HostRunner(plan, entry, transport, Recorder(runId), observer, options));
+                session.Runners.Add(new HostRunner(plan, entry, transport, recorder, observer, options));
             }
         }
 
@@ -364,7 +381,27 @@ public sealed class RunEngine(
         return session;
     }
 
-    private RunRecorder Recorder(string runId) => new(journal, runId, options.Operator, time);
+    /// <summary>
+    /// Best effort, bounded: removes this run's lease after its acquire failed. If even that fails the
+    /// lease stays; it names a journaled run, so 'downshift unlock RUN' clears it.
+    /// </summary>
+    private async Task GiveBackQuietlyAsync(IHostTransport transport, string runId)
+    {
+        try
+        {
+            await new HostLease(transport, options.StateDirectory, time).ReleaseAsync(runId, CancellationToken.None)
+                .WaitAsync(LeaseGiveBackBound, time, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DownshiftException or TimeoutException)
+        {
+            // the error that matters is the acquire's, reported by the caller
+        }
+    }
+
+    private static readonly TimeSpan LeaseGiveBackBound = TimeSpan.FromSeconds(10);
+
+    private RunRecorder Recorder(string runId, IReadOnlyList<JournalRecord>? earlier = null) =>
+        new(journal, runId, options.Operator, time, earlier ?? []);
 
     private string NewRunId() =>
         $"{time.GetUtcNow():yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";

@@ -29,6 +29,9 @@ public static partial class HostPlaceholders
                 "port" => host.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "user" => host.User ?? "",
                 _ when name.StartsWith("vars.", StringComparison.Ordinal) && host.Vars.TryGetValue(name[5..], out var value) => value,
+                _ when name.StartsWith("vars.", StringComparison.Ordinal) && HostEntryJson.IsSecretName(name[5..]) => throw DownshiftException.InvalidState(
+                    $"'{{{{ host.{name} }}}}' has no value on host '{host.Name}': not in its inventory, or (resume, rollback) not stored with the run, " +
+                    "because variables named like a secret are never journaled"),
                 _ => throw DownshiftException.InvalidState(
                     $"'{{{{ host.{name} }}}}' has no value on host '{host.Name}' (known: host.name, host.address, host.port, host.user, host.vars.NAME)"),
             };

@@ -33,18 +33,21 @@ public sealed record RunReplay
     /// <summary>Every step seen, in the order it first started.</summary>
     public required IReadOnlyList<StepReplay> Steps { get; init; }
 
-    public StepReplay? Find(string host, int stepIndex) =>
-        Steps.FirstOrDefault(s => s.Host == host && s.StepIndex == stepIndex);
-
     /// <summary>What a rollback must undo, last changed first (see <see cref="StepReplay.NeedsUndo"/>).</summary>
-    public IReadOnlyList<StepReplay> StepsToUndo() =>
-        [.. Steps.Where(s => s.NeedsUndo)
-            .OrderByDescending(s => s.PreparedOrder >= 0 ? s.PreparedOrder : s.StartedOrder)];
+    public IReadOnlyList<StepReplay> StepsToUndo { get; private init; } = [];
 
     /// <summary>Hosts that failed: a step failed there, or their own rollback started.</summary>
-    public IReadOnlyList<string> FailedHosts() =>
-        [.. Hosts.Where(h => HostsRolledBack.Contains(h, StringComparer.Ordinal)
-            || Steps.Any(s => s.Host == h && s.StepOutcome == StepState.Failed))];
+    public IReadOnlySet<string> FailedHosts { get; private init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Hosts whose lease this run took (LeaseAcquired) and has not given back (LeaseReleased).</summary>
+    public IReadOnlyList<string> LeasesHeld { get; private init; } = [];
+
+    /// <summary>Whether any step may have changed a host (some step was prepared).</summary>
+    public bool AnyChange => Steps.Any(s => s.Prepared);
+
+    private IReadOnlyDictionary<StepKey, StepReplay> ByKey { get; init; } = new Dictionary<StepKey, StepReplay>();
+
+    public StepReplay? Find(string host, int stepIndex) => ByKey.GetValueOrDefault(new StepKey(host, stepIndex));
 
     /// <summary>Steps started and not ended; after a crash their effect is unknown until checked.</summary>
     public IReadOnlyList<StepReplay> InFlightSteps() =>
@@ -55,9 +58,19 @@ public sealed record RunReplay
         [.. Steps.Where(s => s.State is StepState.UndoFailed or StepState.UndoInFlight
             || (s.State is StepState.InFlight && Status is not RunStatus.Running))];
 
-    public static RunReplay From(IReadOnlyList<JournalRecord> records)
+    /// <summary>Replays a run's records.</summary>
+    /// <param name="records">The run's records, in journal order.</param>
+    /// <param name="checks">
+    /// The plan's check steps (undo mode "not needed": they change nothing), by step index, when the plan
+    /// is known. The rule: a check never counts as prepared, so it never makes a host "changed" and is
+    /// never undone. The engine journals no StepPrepared for a check; journals written before it did so
+    /// still hold one, and this set is what keeps them replaying right. Without it (plan unknown), a
+    /// check's StepPrepared counts like any other.
+    /// </param>
+    public static RunReplay From(IReadOnlyList<JournalRecord> records, IReadOnlySet<int>? checks = null)
     {
         ArgumentNullException.ThrowIfNull(records);
+        var leases = new Dictionary<string, bool>(StringComparer.Ordinal);
         var steps = new Dictionary<StepKey, StepReplay>();
         var order = new List<StepKey>();
         var hosts = new List<string>();
@@ -102,11 +115,15 @@ public sealed record RunReplay
                 case JournalEvent.Cancelled:
                     cancelled = true;
                     break;
+                case JournalEvent.LeaseAcquired when record.Host is { } leased:
+                    leases[leased] = true;
+                    break;
+                case JournalEvent.LeaseReleased when record.Host is { } released:
+                    leases[released] = false;
+                    break;
             }
 
-            // A note (an annotation) or the lease's release (the engine writes it after RunFinished)
-            // does not reopen a finished run; anything else does.
-            if (lastFinished is not null && record.Event is not (JournalEvent.Note or JournalEvent.LeaseReleased))
+            if (lastFinished is not null && !KeepsRunFinished.Contains(record.Event))
             {
                 openAfterFinish = true;
             }
@@ -121,12 +138,15 @@ public sealed record RunReplay
                 }
 
                 lastEvent.TryGetValue(key, out var previous);
-                steps[key] = Apply(step, record, i, previous);
+                steps[key] = Apply(step, record, i, previous, isCheck: checks?.Contains(index) == true);
                 lastEvent[key] = record.Event;
             }
         }
 
         var status = lastFinished is null || openAfterFinish ? RunStatus.Running : ParseStatus(lastFinished.Result);
+        var ordered = order.Select(k => steps[k]).OrderBy(s => s.StartedOrder < 0 ? int.MaxValue : s.StartedOrder).ToList();
+        var failedHosts = new HashSet<string>(hostsRolledBack, StringComparer.Ordinal);
+        failedHosts.UnionWith(ordered.Where(s => s.StepOutcome == StepState.Failed).Select(s => s.Host));
         return new RunReplay
         {
             Status = status,
@@ -138,12 +158,16 @@ public sealed record RunReplay
             StartedAt = startedAt,
             FinishedAt = status is RunStatus.Running ? null : lastFinished?.Time,
             Hosts = hosts,
-            Steps = [.. order.Select(k => steps[k])
-                .OrderBy(s => s.StartedOrder < 0 ? int.MaxValue : s.StartedOrder)],
+            Steps = ordered,
+            ByKey = steps,
+            StepsToUndo = [.. ordered.Where(s => s.NeedsUndo)
+                .OrderByDescending(s => s.PreparedOrder >= 0 ? s.PreparedOrder : s.StartedOrder)],
+            FailedHosts = failedHosts,
+            LeasesHeld = [.. leases.Where(l => l.Value).Select(l => l.Key)],
         };
     }
 
-    private static StepReplay Apply(StepReplay step, JournalRecord record, int position, JournalEvent previous)
+    private static StepReplay Apply(StepReplay step, JournalRecord record, int position, JournalEvent previous, bool isCheck)
     {
         step = step with
         {
@@ -163,6 +187,7 @@ public sealed record RunReplay
                 FinishedAt = null,
             },
             JournalEvent.StepRetry => step with { State = StepState.InFlight, Attempts = step.Attempts + 1 },
+            JournalEvent.StepPrepared when isCheck => step with { State = StepState.InFlight },
             JournalEvent.StepPrepared => step with
             {
                 State = StepState.InFlight,
@@ -190,7 +215,15 @@ public sealed record RunReplay
         };
     }
 
-    private static RunStatus ParseStatus(string? wire)
+    /// <summary>
+    /// The events that do not reopen a finished run: a note (an annotation) and a lease's release (the
+    /// engine writes it after RunFinished). Any other record after the last RunFinished means the run is
+    /// running again. <see cref="SqliteJournal.ListRunsAsync"/> applies the same rule in SQL.
+    /// </summary>
+    internal static readonly IReadOnlySet<JournalEvent> KeepsRunFinished = new HashSet<JournalEvent> { JournalEvent.Note, JournalEvent.LeaseReleased };
+
+    /// <summary>The status a RunFinished record's Result names (unreadable: needs attention).</summary>
+    internal static RunStatus ParseStatus(string? wire)
     {
         try
         {
@@ -232,23 +265,21 @@ public sealed record HostSummary(string Host, HostState State, string? LastStep)
 /// <summary>Derives each host's <see cref="HostState"/> from a replay.</summary>
 public static class HostSummaries
 {
-    /// <param name="replay">The run's records.</param>
-    /// <param name="changes">Whether the step at an index changes anything (false for checks); all do when null.</param>
-    public static IReadOnlyList<HostSummary> Of(RunReplay replay, Func<int, bool>? changes = null)
+    /// <param name="replay">The run's replay (checks never count as changes: see <see cref="RunReplay.From"/>).</param>
+    public static IReadOnlyList<HostSummary> Of(RunReplay replay)
     {
         ArgumentNullException.ThrowIfNull(replay);
-        changes ??= _ => true;
+        var byHost = replay.Steps.ToLookup(s => s.Host, StringComparer.Ordinal);
         return [.. replay.Hosts.Select(host =>
         {
-            var steps = replay.Steps.Where(s => s.Host == host).ToList();
-            var changing = steps.Where(s => changes(s.StepIndex)).ToList();
+            var steps = byHost[host].ToList();
             var last = steps.LastOrDefault(s => s.State != StepState.NotStarted)?.StepId;
             var state = steps switch
             {
                 [] => HostState.Untouched,
                 _ when steps.Any(s => s.State is StepState.UndoFailed) => HostState.NeedsAttention,
                 _ when steps.Any(s => s.State is StepState.InFlight or StepState.UndoInFlight) => HostState.InFlight,
-                _ when changing.Any(s => s.NeedsUndo) => HostState.Changed,
+                _ when steps.Any(s => s.NeedsUndo) => HostState.Changed,
                 _ when steps.Any(s => s.State is StepState.Undone or StepState.UndoSkipped) => HostState.RolledBack,
                 _ when steps.Any(s => s.State is StepState.Failed) => HostState.Failed,
                 _ => HostState.Untouched,

@@ -128,36 +128,45 @@ public sealed class SqliteJournal : IJournal
             draining |= lead;
         }
 
-        return lead ? DrainThenAwaitAsync(append, cancellationToken) : append.Written.Task;
+        return lead ? WriteAsLeaderAsync(append, cancellationToken) : append.Written.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>
     /// Group commit: the appender that finds no writer at work becomes it and writes every record that
-    /// is waiting in one transaction (one fsync), again until none waits. Each caller's task ends only
-    /// when its own record is on disk, so the write-ahead promise is the same as one append at a time;
-    /// twenty hosts appending at once pay for a few fsyncs instead of twenty.
+    /// is waiting, its own among them, in one transaction (one fsync). Records that arrive meanwhile go
+    /// to the next writer, on the thread pool, so no appender writes more than the batch its own record
+    /// is in. Each caller's task ends only when its own record is on disk, so the write-ahead promise is
+    /// the same as one append at a time; twenty hosts appending at once pay for a few fsyncs instead of
+    /// twenty. Writes never take a caller's token: one caller's Ctrl+C must not fail another's record;
+    /// the token only ends the caller's own wait.
     /// </summary>
-    private async Task<JournalRecord> DrainThenAwaitAsync(PendingAppend own, CancellationToken cancellationToken)
+    private async Task<JournalRecord> WriteAsLeaderAsync(PendingAppend own, CancellationToken cancellationToken)
     {
-        while (true)
+        await WriteWaitingAsync();
+        return await own.Written.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteWaitingAsync()
+    {
+        List<PendingAppend> batch;
+        lock (pendingGate)
         {
-            List<PendingAppend> batch;
-            lock (pendingGate)
-            {
-                if (pending.Count == 0)
-                {
-                    draining = false;
-                    break;
-                }
-
-                batch = pending;
-                pending = [];
-            }
-
-            await WriteBatchAsync(batch, cancellationToken);
+            batch = pending;
+            pending = [];
         }
 
-        return await own.Written.Task;
+        await WriteBatchAsync(batch, CancellationToken.None);
+        bool more;
+        lock (pendingGate)
+        {
+            more = pending.Count > 0;
+            draining = more;
+        }
+
+        if (more)
+        {
+            _ = Task.Run(WriteWaitingAsync, CancellationToken.None);
+        }
     }
 
     private async Task WriteBatchAsync(List<PendingAppend> batch, CancellationToken cancellationToken)
@@ -239,32 +248,39 @@ public sealed class SqliteJournal : IJournal
             return (IReadOnlyList<JournalRecord>)await ReadRecordsAsync(command, cancellationToken);
         }, cancellationToken);
 
+    /// <summary>
+    /// Every run with its status, in one query: a run's status is its last RunFinished, unless a record
+    /// other than a note or a lease release follows it (then it runs again) — the rule of
+    /// <see cref="RunReplay"/>, here without reading every record of every run.
+    /// </summary>
     public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken) =>
         WithConnectionAsync(async () =>
         {
-            var headers = new List<RunHeader>();
-            await using (var runs = connection.CreateCommand())
+            var keeps = string.Join(", ", RunReplay.KeepsRunFinished.Select(e => $"'{e}'"));
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT r.run_id, r.plan_name, r.operator, r.started_at, f.result, f.time,
+                       EXISTS (SELECT 1 FROM records o WHERE o.run_id = r.run_id AND o.sequence > f.sequence
+                               AND o.event NOT IN ({keeps})) AS reopened
+                FROM runs r
+                LEFT JOIN records f ON f.sequence =
+                    (SELECT MAX(sequence) FROM records WHERE run_id = r.run_id AND event = '{JournalEvent.RunFinished}');
+                """;
+            var runs = new List<RunSummary>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                runs.CommandText = $"SELECT {RecordMapping.RunColumns} FROM runs;";
-                await using var reader = await runs.ExecuteReaderAsync(cancellationToken);
-                while (await reader.ReadAsync(cancellationToken))
-                {
-                    headers.Add(RecordMapping.ReadRun(reader));
-                }
+                var finished = !reader.IsDBNull(5) && reader.GetInt64(6) == 0;
+                runs.Add(new RunSummary(
+                    reader.GetString(0),
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    RecordMapping.ParseTime(reader.GetString(3)),
+                    finished ? RecordMapping.ParseTime(reader.GetString(5)) : null,
+                    finished ? RunReplay.ParseStatus(reader.IsDBNull(4) ? null : reader.GetString(4)) : RunStatus.Running));
             }
 
-            await using var records = connection.CreateCommand();
-            records.CommandText = $"SELECT {RecordMapping.LightRecordColumns} FROM records ORDER BY sequence;";
-            var byRun = (await ReadRecordsAsync(records, cancellationToken)).ToLookup(r => r.RunId, StringComparer.Ordinal);
-
-            return (IReadOnlyList<RunSummary>)[.. headers
-                .Select(h =>
-                {
-                    var replay = RunReplay.From([.. byRun[h.RunId]]);
-                    return new RunSummary(h.RunId, h.PlanName, h.Operator, h.StartedAt, replay.FinishedAt, replay.Status);
-                })
-                .OrderByDescending(s => s.StartedAt)
-                .ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
+            return (IReadOnlyList<RunSummary>)[.. runs.OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
         }, cancellationToken);
 
     public async ValueTask DisposeAsync()

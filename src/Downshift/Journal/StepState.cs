@@ -68,14 +68,16 @@ public sealed record StepReplay
     public StepKey Key => new(Host, StepIndex);
 
     /// <summary>
-    /// Whether a rollback must undo this step: it may have changed the host (succeeded, or prepared
-    /// and then failed, died, or later found "already done" by its own earlier attempt) and its undo
-    /// has not succeeded or been skipped. A step killed mid-undo, or whose undo failed, is undone again.
+    /// Whether a rollback must undo this step: it was prepared (the engine journals StepPrepared
+    /// before every change, never for a check), so it may have changed the host — and then it
+    /// succeeded, failed, died, or was later found "already done" by its own earlier attempt — and its
+    /// undo has not succeeded or been skipped. A step killed mid-undo, or whose undo failed, is undone
+    /// again. A step that succeeded without being prepared (a check, or one judged done after it died
+    /// before its StepPrepared) changed nothing of this run's.
     /// </summary>
     public bool NeedsUndo => State switch
     {
-        StepState.Succeeded => true,
-        StepState.Failed or StepState.InFlight or StepState.AlreadyDone => Prepared,
+        StepState.Succeeded or StepState.Failed or StepState.InFlight or StepState.AlreadyDone => Prepared,
         StepState.UndoInFlight or StepState.UndoFailed => true,
         _ => false,
     };

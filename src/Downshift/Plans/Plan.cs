@@ -34,6 +34,9 @@ public sealed record Plan
     public required string ContentHash { get; init; }
 
     public IEnumerable<PlanStep> Steps => Phases.SelectMany(p => p.Steps);
+
+    /// <summary>Indexes of the steps that are checks (they change nothing): what a journal replay needs to know of the plan.</summary>
+    public IReadOnlySet<int> CheckSteps => Steps.Where(s => s.IsCheck).Select(s => s.Index).ToHashSet();
 }
 
 public enum ReasonKind
@@ -76,6 +79,27 @@ public sealed record PlanStep
     public string? Check { get; init; }
 
     public required UndoSpec Undo { get; init; }
+
+    /// <summary>A check (undo "not needed"): it changes nothing, so it is never prepared and never undone.</summary>
+    public bool IsCheck => Undo.Mode == UndoMode.NotNeeded;
+
+    /// <summary>A new executor of this step's kind with its options.</summary>
+    public IStepExecutor CreateExecutor() =>
+        (StepKinds.Find(Kind) ?? throw DownshiftException.Internal($"step kind '{Kind}' is not registered")).CreateExecutor(Options);
+
+    /// <summary>What undoing this step does, in words: the dry run shows it, the journal's UndoStarted records it.</summary>
+    public string UndoText(IStepExecutor executor)
+    {
+        ArgumentNullException.ThrowIfNull(executor);
+        return Undo.Mode switch
+        {
+            UndoMode.Command => $"run: {Undo.Command}",
+            UndoMode.None => $"none ({Undo.Reason})",
+            UndoMode.NotNeeded => "— (a check: nothing to undo)",
+            _ => executor.DescribeUndo() ?? "—",
+        };
+    }
+
     public TimeSpan Timeout { get; init; } = PlanDefaults.StepTimeout;
     public int Retries { get; init; } = PlanDefaults.Retries;
     public TimeSpan RetryDelay { get; init; } = PlanDefaults.RetryDelay;

@@ -37,9 +37,7 @@ public static partial class PlanLoader
     public static async Task<PlanLoadResult> LoadAsync(
         string path, string text, IReadOnlyDictionary<string, string> overrides, PlanLoadOptions options, CancellationToken cancellationToken)
     {
-        var errors = new PlanErrors();
-        var context = new PlanReadContext(path, errors);
-        var root = Parse(text, context);
+        var (root, context, errors) = Begin(path, text);
         if (root is null)
         {
             return new PlanLoadResult(null, errors.Sorted());
@@ -57,8 +55,7 @@ public static partial class PlanLoader
             inventory = loaded.Inventory;
         }
 
-        var plan = Read(root, context, overrides, text, new HostSources(inventory, options.ResolvedHosts));
-        return errors.Any ? new PlanLoadResult(null, errors.Sorted()) : new PlanLoadResult(plan, []);
+        return Finish(root, context, errors, overrides, text, new HostSources(inventory, options.ResolvedHosts));
     }
 
     /// <summary>
@@ -67,15 +64,25 @@ public static partial class PlanLoader
     /// </summary>
     public static PlanLoadResult Load(string path, string text, IReadOnlyDictionary<string, string> overrides, PlanLoadOptions? options = null)
     {
+        var (root, context, errors) = Begin(path, text);
+        return root is null
+            ? new PlanLoadResult(null, errors.Sorted())
+            : Finish(root, context, errors, overrides, text, new HostSources(null, options?.ResolvedHosts));
+    }
+
+    /// <summary>Parses the YAML; the root is null when the text is not YAML (the errors say why).</summary>
+    private static (YamlMap? Root, PlanReadContext Context, PlanErrors Errors) Begin(string path, string text)
+    {
         var errors = new PlanErrors();
         var context = new PlanReadContext(path, errors);
-        var root = Parse(text, context);
-        if (root is null)
-        {
-            return new PlanLoadResult(null, errors.Sorted());
-        }
+        return (Parse(text, context), context, errors);
+    }
 
-        var plan = Read(root, context, overrides, text, new HostSources(null, options?.ResolvedHosts));
+    /// <summary>Reads the plan from its parsed YAML and hosts; no plan when anything was wrong.</summary>
+    private static PlanLoadResult Finish(
+        YamlMap root, PlanReadContext context, PlanErrors errors, IReadOnlyDictionary<string, string> overrides, string text, HostSources hosts)
+    {
+        var plan = Read(root, context, overrides, text, hosts);
         return errors.Any ? new PlanLoadResult(null, errors.Sorted()) : new PlanLoadResult(plan, []);
     }
 

@@ -76,4 +76,13 @@ public sealed record RolloutStrategy
     public bool BudgetSpent(int failed, int total) => failed > MaxFailed.RoundDown(total);
 
     public bool HasCanary(int total) => Canary.RoundUp(total) > 0;
+
+    /// <summary>The name of batch <paramref name="index"/> of <see cref="Batches"/>: "canary", or "batch i/n" counting the batches after it.</summary>
+    public string BatchLabel(int index, int batchCount, int total)
+    {
+        var canary = HasCanary(total);
+        return canary && index == 0
+            ? "canary"
+            : $"batch {(canary ? index : index + 1)}/{(canary ? batchCount - 1 : batchCount)}";
+    }
 }

@@ -13,12 +13,13 @@ namespace Downshift.Reports;
 public static partial class MarkdownReport
 {
     /// <param name="timeProvider">When given, an unfinished run shows its duration so far and the report its generation time.</param>
-    public static string Render(RunHeader header, IReadOnlyList<JournalRecord> records, TimeProvider? timeProvider = null)
+    /// <param name="facts">Reason, scope, versions and hosts from the stored plan; when null, what the RunStarted record kept.</param>
+    public static string Render(RunHeader header, IReadOnlyList<JournalRecord> records, TimeProvider? timeProvider = null, PlanFacts? facts = null)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(records);
         var replay = RunReplay.From(records);
-        var facts = PlanFacts.Parse(header.PlanText);
+        facts ??= PlanFacts.FromRunStarted(records);
         var md = new StringBuilder();
 
         WriteSummary(md, header, replay, facts, timeProvider);

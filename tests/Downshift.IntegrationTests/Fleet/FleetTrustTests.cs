@@ -43,7 +43,7 @@ public sealed class FleetTrustTests(FleetTrustTests.TwoHosts lab) : IClassFixtur
         var run = await CliAsync(["run", plan, "--inventory", lab.Lab.InventoryPath, "--known-hosts", lab.Lab.KnownHostsPath, "--trust-new-host-keys"]);
 
         // Then it is refused, says the key changed, and neither host was touched or left leased
-        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.True(run.ExitCode == 7, run.ToString());
         Assert.Contains("changed", run.Stderr, StringComparison.Ordinal);
         Assert.Contains("h2", run.Stderr, StringComparison.Ordinal);
         foreach (var host in new[] { "h1", "h2" })

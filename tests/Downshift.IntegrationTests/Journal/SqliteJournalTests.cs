@@ -312,6 +312,45 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task ListRunsAsync_RecordsAfterRunFinished_StatusAsTheReplaySaysWithoutReadingEveryRecord()
+    {
+        // Given runs whose last RunFinished is followed by nothing, by a lease release and a note, by a resume, and a run finished twice
+        await using var journal = await OpenAsync();
+        var runs = new Dictionary<string, JournalEvent[]>
+        {
+            ["plain"] = [JournalEvent.RunStarted, JournalEvent.RunFinished],
+            ["released"] = [JournalEvent.RunStarted, JournalEvent.RunFinished, JournalEvent.LeaseReleased, JournalEvent.Note],
+            ["resumed"] = [JournalEvent.RunStarted, JournalEvent.RunFinished, JournalEvent.Resumed],
+            ["twice"] = [JournalEvent.RunStarted, JournalEvent.RunFinished, JournalEvent.Resumed, JournalEvent.RunFinished],
+        };
+        foreach (var (id, events) in runs)
+        {
+            await journal.CreateRunAsync(Header(id), Ct).WaitAsync(Limit, Ct);
+            for (var i = 0; i < events.Length; i++)
+            {
+                // an earlier finish says failed, the last one rolled back
+                var status = events[i] != JournalEvent.RunFinished ? null
+                    : Array.LastIndexOf(events, JournalEvent.RunFinished) == i ? RunStatus.RolledBack.ToWire() : RunStatus.Failed.ToWire();
+                await journal.AppendAsync(Record(id, events[i]) with { Result = status }, Ct).WaitAsync(Limit, Ct);
+            }
+        }
+
+        // When listed
+        var listed = await journal.ListRunsAsync(Ct).WaitAsync(Limit, Ct);
+
+        // Then each status and finish time is what the replay of all its records says
+        foreach (var run in listed)
+        {
+            var replay = RunReplay.From(await journal.ReadAsync(run.RunId, Ct).WaitAsync(Limit, Ct));
+            Assert.Equal((replay.Status, replay.FinishedAt), (run.Status, run.FinishedAt));
+        }
+
+        Assert.Equal(
+            ["plain rolled-back", "released rolled-back", "resumed running", "twice rolled-back"],
+            listed.Select(r => $"{r.RunId} {r.Status.ToWire()}").Order());
+    }
+
+    [Fact]
     public async Task OpenAsync_GarbageFile_JournalCorrupt()
     {
         // Given a file of random bytes where the journal should be

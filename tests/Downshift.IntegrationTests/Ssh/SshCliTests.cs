@@ -54,7 +54,7 @@ public sealed class SshCliTests(SshServerFixture fixture) : IClassFixture<SshSer
 
         var result = await CliRunner.RunAsync(["run", plan, "--known-hosts", work.Combine("empty_known_hosts")], Environment(), cancellationToken: Ct);
 
-        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.True(result.ExitCode == 7, result.ToString());
         Assert.Contains("is not known", result.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(marker));
     }

@@ -67,31 +67,28 @@ public sealed class FleetResumeTests
             result.Hosts.Select(s => $"{s.Host} {s.State.ToWire()}"));
     }
 
-    /// <summary>Writes records until the K-th, then fails every append (the process "died" there).</summary>
-    private sealed class DyingJournal(IJournal inner, int dieAt) : IJournal
+    [Fact]
+    public async Task Resume_CanaryFailedBeforeTheStop_FleetStaysStoppedWithinTheBudget()
     {
-        private int appended;
+        // Given a canary whose step b fails, and a budget of one failure, and a run that dies as the canary's rollback begins
+        await using var h = await EngineHarness.CreateAsync();
+        var (plan, _) = h.Load(Phases.Replace("  batch: 2", "  canary: 1\n  batch: 2", StringComparison.Ordinal)
+            .Replace("$HOST_NAME != h3", "$HOST_NAME != h1", StringComparison.Ordinal));
+        plan = plan with { HostEntries = [.. Enumerable.Range(1, 4).Select(i => new HostEntry($"h{i}"))] };
+        var connector = new FleetConnector(h.StateDirectory);
+        var dying = new DyingJournal(h.Journal, r => r is { Event: JournalEvent.RollbackStarted, Host: "h1" });
+        var first = new RunEngine(dying, connector, TimeProvider.System, SilentObserver.Instance, h.Options);
+        await Assert.ThrowsAsync<IOException>(() => first.RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, Ct));
+        var runId = (await h.Journal.ListRunsAsync(Ct)).Single().RunId;
 
-        public string Location => inner.Location;
+        // When it is resumed
+        var engine = new RunEngine(h.Journal, connector, TimeProvider.System, SilentObserver.Instance, h.Options);
+        var result = await engine.ResumeAsync(runId, new Dictionary<string, CheckResult>(), RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
 
-        public Task CreateRunAsync(RunHeader header, CancellationToken cancellationToken) => inner.CreateRunAsync(header, cancellationToken);
-
-        public async Task<JournalRecord> AppendAsync(JournalRecord record, CancellationToken cancellationToken)
-        {
-            if (Interlocked.Increment(ref appended) > dieAt)
-            {
-                throw new IOException($"the run died at record {dieAt}");
-            }
-
-            return await inner.AppendAsync(record, cancellationToken);
-        }
-
-        public Task<RunHeader?> FindRunAsync(string runId, CancellationToken cancellationToken) => inner.FindRunAsync(runId, cancellationToken);
-
-        public Task<IReadOnlyList<JournalRecord>> ReadAsync(string runId, CancellationToken cancellationToken) => inner.ReadAsync(runId, cancellationToken);
-
-        public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken) => inner.ListRunsAsync(cancellationToken);
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        // Then the failed canary still stops the fleet: no other host started, the canary went back
+        Assert.True(result.Status == RunStatus.RolledBack, $"{result.Status}: {result.Summary}");
+        Assert.Contains("canary failed on h1", result.Summary, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(h.Dir, "h*-?"));
+        Assert.DoesNotContain(await h.RecordsAsync(runId), r => r.Event == JournalEvent.StepStarted && r.Host != "h1");
     }
 }

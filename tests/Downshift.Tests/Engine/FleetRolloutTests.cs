@@ -93,7 +93,7 @@ public sealed class FleetRolloutTests
         Assert.All(new[] { "h1", "h3", "h4" }, host => Assert.Equal(["a", "b"], Lines(h, host)));
         var replay = RunReplay.From(await h.RecordsAsync(result.RunId));
         Assert.Equal(RunStatus.Partial, replay.Status);
-        Assert.Equal(["h2"], replay.FailedHosts());
+        Assert.Equal(["h2"], replay.FailedHosts);
         Assert.Equal(
             ["h1 changed", "h2 rolled-back", "h3 changed", "h4 changed"],
             HostSummaries.Of(replay).Select(s => $"{s.Host} {s.State.ToWire()}"));

@@ -447,7 +447,9 @@ public sealed class RunEngineTests
     private static async Task AssertNothingRanAsync(EngineHarness h, string holder)
     {
         Assert.Empty(h.Log());
-        Assert.Empty(await h.Journal.ListRunsAsync(Ct).WaitAsync(EngineHarness.Bound, Ct));
+        var refused = Assert.Single(await h.Journal.ListRunsAsync(Ct).WaitAsync(EngineHarness.Bound, Ct));
+        Assert.Equal(RunStatus.Failed, refused.Status); // journaled before the lease was tried (write-ahead), ended at once
+        Assert.DoesNotContain(await h.RecordsAsync(refused.RunId), r => r.Event is JournalEvent.StepStarted or JournalEvent.LeaseAcquired);
         Assert.StartsWith($"run={holder} ", await File.ReadAllTextAsync(Path.Combine(h.StateDirectory, "lease"), Ct), StringComparison.Ordinal);
     }
 }

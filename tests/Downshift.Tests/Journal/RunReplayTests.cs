@@ -55,7 +55,7 @@ public sealed class RunReplayTests
         var step = Assert.Single(replay.InFlightSteps());
         Assert.True(step.Prepared);
         Assert.Equal("0", UndoData.FromJson(step.UndoData).Require("n"));
-        Assert.Equal([step], replay.StepsToUndo());
+        Assert.Equal([step], replay.StepsToUndo);
         Assert.Equal(RunStatus.Running, replay.Status);
     }
 
@@ -70,7 +70,7 @@ public sealed class RunReplayTests
 
         // Then it is in flight but there is nothing to undo
         Assert.Single(replay.InFlightSteps());
-        Assert.Empty(replay.StepsToUndo());
+        Assert.Empty(replay.StepsToUndo);
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class RunReplayTests
 
         // Then
         Assert.Equal(StepState.AlreadyDone, replay.Find(A, 0)!.State);
-        Assert.Empty(replay.StepsToUndo());
+        Assert.Empty(replay.StepsToUndo);
         Assert.Empty(replay.InFlightSteps());
     }
 
@@ -105,7 +105,7 @@ public sealed class RunReplayTests
         var replay = RunReplay.From(script.Records);
 
         // Then the change this run made is still undone on rollback
-        var step = Assert.Single(replay.StepsToUndo());
+        var step = Assert.Single(replay.StepsToUndo);
         Assert.Equal(StepState.AlreadyDone, step.State);
         Assert.Equal(2, step.Attempts);
     }
@@ -142,7 +142,7 @@ public sealed class RunReplayTests
         var step = replay.Find(A, 0)!;
         Assert.Equal(StepState.Failed, step.State);
         Assert.Equal("precondition: disk full", step.LastResult);
-        Assert.Empty(replay.StepsToUndo());
+        Assert.Empty(replay.StepsToUndo);
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class RunReplayTests
         var replay = RunReplay.From(script.Records);
 
         // Then
-        Assert.Equal(StepState.Failed, Assert.Single(replay.StepsToUndo()).State);
+        Assert.Equal(StepState.Failed, Assert.Single(replay.StepsToUndo).State);
     }
 
     [Fact]
@@ -256,7 +256,7 @@ public sealed class RunReplayTests
         Assert.Equal([A, B], replay.Hosts);
         Assert.Equal(
             [new StepKey(B, 1), new StepKey(B, 0), new StepKey(A, 0)],
-            replay.StepsToUndo().Select(s => s.Key));
+            replay.StepsToUndo.Select(s => s.Key));
         Assert.Equal(5, replay.Steps.Count);
     }
 
@@ -273,7 +273,7 @@ public sealed class RunReplayTests
 
         // Then the run is still running; step 1's undo is redone first, then step 0
         Assert.Equal(RunStatus.Running, replay.Status);
-        Assert.Equal([1, 0], replay.StepsToUndo().Select(s => s.StepIndex));
+        Assert.Equal([1, 0], replay.StepsToUndo.Select(s => s.StepIndex));
         Assert.Equal(StepState.UndoInFlight, Assert.Single(replay.InFlightSteps()).State);
         Assert.Single(replay.NeedsAttention());
     }
@@ -324,7 +324,7 @@ public sealed class RunReplayTests
         // Then
         Assert.Equal(RunStatus.RolledBack, replay.Status);
         Assert.Equal(StepState.Undone, replay.Find(A, 0)!.State);
-        Assert.Empty(replay.StepsToUndo());
+        Assert.Empty(replay.StepsToUndo);
         Assert.Equal(script.Records[^1].Time, replay.FinishedAt);
     }
 
@@ -414,5 +414,63 @@ public sealed class RunReplayTests
 
         // Then
         Assert.Equal([new StepKey(A, 0), new StepKey(B, 0)], attention.Select(s => s.Key));
+    }
+
+    [Fact]
+    public void From_SucceededWithoutPrepared_NothingToUndo()
+    {
+        // Given a step that succeeded without a StepPrepared (a check: the engine prepares no check)
+        var script = new RunScript().Run(JournalEvent.RunStarted)
+            .Step(JournalEvent.StepStarted, A, 0)
+            .Step(JournalEvent.StepSucceeded, A, 0, result: "ok");
+
+        // When
+        var replay = RunReplay.From(script.Records);
+
+        // Then it changed nothing
+        Assert.False(replay.Find(A, 0)!.NeedsUndo);
+        Assert.Empty(replay.StepsToUndo);
+        Assert.False(replay.AnyChange);
+        Assert.Equal(HostState.Untouched, Assert.Single(HostSummaries.Of(replay)).State);
+    }
+
+    [Fact]
+    public void From_OldJournalWithAPreparedCheck_ThePlansCheckStepsDecide()
+    {
+        // Given a journal from before checks went unprepared: check 0 prepared and succeeded, step 1 undone
+        var script = new RunScript().Run(JournalEvent.RunStarted)
+            .Succeeds(A, 0)
+            .Succeeds(A, 1)
+            .Step(JournalEvent.StepFailed, A, 2, result: "boom")
+            .Run(JournalEvent.RollbackStarted, "boom")
+            .Step(JournalEvent.UndoStarted, A, 1)
+            .Step(JournalEvent.UndoSucceeded, A, 1, result: "ok")
+            .Finished(RunStatus.RolledBack);
+
+        // When replayed knowing the plan's checks, and without the plan
+        var knowing = RunReplay.From(script.Records, new HashSet<int> { 0 });
+        var blind = RunReplay.From(script.Records);
+
+        // Then with the plan the check is no change: the host is rolled back and nothing is left to undo
+        Assert.Empty(knowing.StepsToUndo);
+        Assert.False(knowing.Find(A, 0)!.Prepared);
+        Assert.Equal(StepState.Succeeded, knowing.Find(A, 0)!.State);
+        Assert.Equal(HostState.RolledBack, Assert.Single(HostSummaries.Of(knowing)).State);
+        Assert.Equal([0], blind.StepsToUndo.Select(s => s.StepIndex));
+        Assert.Equal(HostState.Changed, Assert.Single(HostSummaries.Of(blind)).State);
+    }
+
+    [Fact]
+    public void From_LeaseAcquiredAndReleased_LeasesHeldNamesOnlyTheHostsStillHeld()
+    {
+        // Given two hosts leased and one released
+        var script = new RunScript().Run(JournalEvent.RunStarted)
+            .OnHost(JournalEvent.LeaseAcquired, A)
+            .OnHost(JournalEvent.LeaseAcquired, B)
+            .Finished(RunStatus.Succeeded)
+            .OnHost(JournalEvent.LeaseReleased, A);
+
+        // When / Then
+        Assert.Equal([B], RunReplay.From(script.Records).LeasesHeld);
     }
 }

@@ -18,6 +18,10 @@ internal sealed class RunScript
     public RunScript Run(JournalEvent journalEvent, string? result = null, string? data = null) =>
         Add(new JournalRecord { RunId = RunId, Time = Now(), Operator = "alice", Event = journalEvent, Result = result, Data = data });
 
+    /// <summary>A record about a host, not a step (a lease, a host's rollback).</summary>
+    public RunScript OnHost(JournalEvent journalEvent, string host, string? result = null) =>
+        Add(new JournalRecord { RunId = RunId, Time = Now(), Operator = "alice", Event = journalEvent, Host = host, Result = result });
+
     public RunScript Step(
         JournalEvent journalEvent, string host, int index, string? result = null, string? data = null,
         string? command = null, int? exitCode = null, string? output = null) =>

@@ -25,6 +25,19 @@ public sealed class RolloutStrategyTests
     }
 
     [Theory]
+    [InlineData(1, 5, "canary|batch 1/2|batch 2/2")]
+    [InlineData(0, 5, "batch 1/3|batch 2/3|batch 3/3")]
+    public void BatchLabel_WithAndWithoutCanary_OneNamingForTheRunAndTheDryRun(int canary, int hosts, string expected)
+    {
+        // Given batches of two after an optional canary
+        var strategy = new RolloutStrategy { Canary = HostCount.Hosts(canary), Batch = HostCount.Hosts(2) };
+        var batches = strategy.Batches([.. Enumerable.Range(1, hosts).Select(i => $"h{i}")]);
+
+        // When / Then
+        Assert.Equal(expected, string.Join("|", batches.Select((_, i) => strategy.BatchLabel(i, batches.Count, hosts))));
+    }
+
+    [Theory]
     [InlineData("0", 10, 0, false)]
     [InlineData("0", 10, 1, true)]
     [InlineData("10%", 20, 2, false)]

@@ -28,6 +28,25 @@ public sealed class MarkdownReportTests
         StartedAt = RunScript.Start,
     };
 
+    private static readonly PlanFacts Facts = new("bug", "1.5 leaks memory", "modules", ["api", "worker"], "1.5", "1.4", ["web-1", "web-2"]);
+
+    [Fact]
+    public void Render_PlanNoLongerLoads_VersionsAndHostsFromTheRunStartedRecord()
+    {
+        // Given no plan facts, and a RunStarted record as the engine writes it
+        var script = new RunScript()
+            .Run(JournalEvent.RunStarted, data: """{"plan":"downgrade-app","from":"1.5","to":"1.4","hosts":["web-1","web-2"]}""")
+            .Succeeds("web-1", 0);
+
+        // When
+        var md = MarkdownReport.Render(Header, script.Records);
+
+        // Then the versions and all hosts come from the record (web-2 never started a step), and no reason is made up
+        Assert.Contains("- **Version:** 1.5 → 1.4", md, StringComparison.Ordinal);
+        Assert.Contains("- **Hosts:** web-1, web-2", md, StringComparison.Ordinal);
+        Assert.DoesNotContain("**Reason:**", md, StringComparison.Ordinal);
+    }
+
     private static RunScript FailedRun() => new RunScript()
         .Run(JournalEvent.RunStarted)
         .Step(JournalEvent.StepStarted, "web-1", 0)
@@ -50,8 +69,8 @@ public sealed class MarkdownReportTests
         // Given a run that failed and was partly rolled back
         var records = FailedRun().Records;
 
-        // When
-        var md = MarkdownReport.Render(Header, records);
+        // When (with the facts of the plan as loaded)
+        var md = MarkdownReport.Render(Header, records, facts: Facts);
 
         // Then
         Assert.StartsWith("# Downgrade report: downgrade-app — run run-1\n", md, StringComparison.Ordinal);

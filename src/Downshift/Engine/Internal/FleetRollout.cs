@@ -50,7 +50,7 @@ internal sealed class FleetRollout(
     public async Task<FleetOutcome> ForwardAsync(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
-        foreach (var host in replay?.FailedHosts() ?? [])
+        foreach (var host in replay?.FailedHosts ?? new HashSet<string>())
         {
             failed.Add(host);
         }
@@ -68,10 +68,16 @@ internal sealed class FleetRollout(
 
         var batches = Strategy.Batches([.. runners.Select(r => r.Host)]);
         var canary = Strategy.HasCanary(Total);
+        if (canary && batches[0].FirstOrDefault(IsFailed) is { } failedCanary)
+        {
+            // A canary that failed before the run stopped still stops the fleet, whatever the budget says.
+            Stop($"the canary failed on {failedCanary} before the run stopped");
+        }
+
         for (var i = 0; i < batches.Count && !Stopping(); i++)
         {
             var isCanary = canary && i == 0;
-            var label = isCanary ? "canary" : $"batch {(canary ? i : i + 1)}/{(canary ? batches.Count - 1 : batches.Count)}";
+            var label = Strategy.BatchLabel(i, batches.Count, Total);
             var batch = runners.Where(r => batches[i].Contains(r.Host, StringComparer.Ordinal) && !IsFailed(r.Host)).ToList();
             if (isCanary)
             {
@@ -178,7 +184,7 @@ internal sealed class FleetRollout(
     /// <summary>A failed host goes back at once, whatever happens to the rest of the fleet.</summary>
     private async Task RollBackHostAsync(HostRunner runner, string reason, RunControl control)
     {
-        var toUndo = await StepsToUndoAsync(runner.Host);
+        var toUndo = StepsToUndo(runner.Host);
         var (_, problems) = await runner.RollbackAsync(toUndo, reason, control);
         if (problems.Count > 0)
         {
@@ -197,9 +203,9 @@ internal sealed class FleetRollout(
             return;
         }
 
-        foreach (var runner in runners.Where(r => replay.FailedHosts().Contains(r.Host, StringComparer.Ordinal)))
+        foreach (var runner in runners.Where(r => replay.FailedHosts.Contains(r.Host)))
         {
-            if (replay.StepsToUndo().Any(s => s.Host == runner.Host))
+            if (replay.StepsToUndo.Any(s => s.Host == runner.Host))
             {
                 await RollBackHostAsync(runner, replay.RollbackReason ?? "a step failed on this host", control);
             }
@@ -269,8 +275,9 @@ internal sealed class FleetRollout(
         }
     }
 
-    private async Task<IReadOnlyList<StepReplay>> StepsToUndoAsync(string host) =>
-        [.. RunReplay.From(await recorder.ReadAsync()).StepsToUndo().Where(s => s.Host == host)];
+    /// <summary>The host's steps to undo, from the records this run has (no journal read).</summary>
+    private IReadOnlyList<StepReplay> StepsToUndo(string host) =>
+        [.. recorder.Replay(plan).StepsToUndo.Where(s => s.Host == host)];
 
     /// <summary>Runs the hosts at most <c>concurrency</c> at a time; a host not yet started does not start once the fleet stops.</summary>
     private async Task ForEachHostAsync(IEnumerable<HostRunner> hosts, Func<HostRunner, Task> work, CancellationToken cancellationToken)

@@ -31,6 +31,8 @@ internal sealed class HostRunner(
 
     public string Host => target.Name;
 
+    public HostEntry Target => target;
+
     public IHostTransport Transport => transport;
 
     /// <summary>
@@ -75,7 +77,7 @@ internal sealed class HostRunner(
     /// run again: after a canary's bake time. Returns the problems, empty when all pass.
     /// </summary>
     public Task<IReadOnlyList<string>> VerifyAgainAsync(CancellationToken cancellationToken) =>
-        RunChecksAsync(plan.Steps.SkipWhile(s => s.Undo.Mode == UndoMode.NotNeeded).Where(s => s.Undo.Mode == UndoMode.NotNeeded), "after the bake time", cancellationToken);
+        RunChecksAsync(plan.Steps.SkipWhile(s => s.IsCheck).Where(s => s.IsCheck), "after the bake time", cancellationToken);
 
     public async Task<ForwardOutcome> ForwardAsync(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
@@ -133,11 +135,6 @@ internal sealed class HostRunner(
         foreach (var undo in toUndo.Where(s => s.Host == Host))
         {
             var step = plan.Steps.First(s => s.Index == undo.StepIndex);
-            if (step.Undo.Mode == UndoMode.NotNeeded)
-            {
-                continue;
-            }
-
             if (control.Abort.IsCancellationRequested)
             {
                 attention.Add($"undo of '{step.Id}' on '{Host}' was not run: the rollback was aborted");
@@ -168,7 +165,11 @@ internal sealed class HostRunner(
         await recorder.AppendAsync(JournalEvent.StepStarted, Host, step, command: executor.Describe());
         try
         {
-            if (prepared is null)
+            if (prepared is null && step.IsCheck)
+            {
+                prepared = UndoData.Empty; // a check changes nothing: no StepPrepared, so it never counts as a change
+            }
+            else if (prepared is null)
             {
                 if (await StepInvoker.CheckAsync(step, executor, context, control.Cancel) == CheckResult.Done)
                 {
@@ -313,7 +314,7 @@ internal sealed class HostRunner(
         var executor = Executor(step);
         var context = Context(step);
         var start = recorder.Time.GetTimestamp();
-        await recorder.AppendAsync(JournalEvent.UndoStarted, Host, step, command: UndoText(step, executor));
+        await recorder.AppendAsync(JournalEvent.UndoStarted, Host, step, command: step.UndoText(executor));
         StepOutcome outcome;
         try
         {
@@ -382,22 +383,14 @@ internal sealed class HostRunner(
 
     /// <summary>The checks that ran before the first change: they describe the healthy original.</summary>
     private IEnumerable<PlanStep> HealthSteps() =>
-        plan.Steps.TakeWhile(s => s.Undo.Mode == UndoMode.NotNeeded);
-
-    private static string UndoText(PlanStep step, IStepExecutor executor) => step.Undo.Mode switch
-    {
-        UndoMode.Command => step.Undo.Command!,
-        UndoMode.None => "none",
-        _ => executor.DescribeUndo() ?? "none",
-    };
+        plan.Steps.TakeWhile(s => s.IsCheck);
 
     /// <summary>One executor per step and host, so what it learns of the host (its service manager) is learnt once.</summary>
     private IStepExecutor Executor(PlanStep step)
     {
         if (!executors.TryGetValue(step.Index, out var executor))
         {
-            executor = (StepKinds.Find(step.Kind) ?? throw DownshiftException.Internal($"step kind '{step.Kind}' is not registered"))
-                .CreateExecutor(step.Options);
+            executor = step.CreateExecutor();
             executors[step.Index] = executor;
         }
 

@@ -3,21 +3,35 @@ using Downshift.Plans;
 
 namespace Downshift.Engine.Internal;
 
-/// <summary>Appends a run's records with the fields every record shares (run, operator, time).</summary>
-internal sealed class RunRecorder(IJournal journal, string runId, string operatorName, TimeProvider time)
+/// <summary>
+/// Appends a run's records with the fields every record shares (run, operator, time), and keeps a copy
+/// of the run's records — those read when the run was loaded, then each one appended, as stored, in
+/// journal order — so the engine replays the run without reading the journal again. One recorder per
+/// run: every host's runner appends through it.
+/// </summary>
+internal sealed class RunRecorder(IJournal journal, string runId, string operatorName, TimeProvider time, IReadOnlyList<JournalRecord> earlier)
 {
+    private readonly Lock gate = new();
+    private readonly List<JournalRecord> records = [.. earlier];
+
     public string RunId { get; } = runId;
 
     public TimeProvider Time { get; } = time;
 
-    /// <summary>The run's records so far (the state to replay).</summary>
-    public Task<IReadOnlyList<JournalRecord>> ReadAsync() => journal.ReadAsync(RunId, CancellationToken.None);
+    /// <summary>The run's state so far; the plan says which steps are checks (see <see cref="RunReplay.From"/>).</summary>
+    public RunReplay Replay(Plan plan)
+    {
+        lock (gate)
+        {
+            return RunReplay.From([.. records], plan.CheckSteps);
+        }
+    }
 
     /// <summary>
     /// Appends durably. Journal writes are not cancelled by the operator's Ctrl+C: a record of what
     /// happened must be written even while the run is being stopped.
     /// </summary>
-    public Task<JournalRecord> AppendAsync(
+    public async Task<JournalRecord> AppendAsync(
         JournalEvent kind,
         string? host = null,
         PlanStep? step = null,
@@ -26,8 +40,9 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
         string? command = null,
         int? exitCode = null,
         string? output = null,
-        TimeSpan? duration = null) =>
-        journal.AppendAsync(
+        TimeSpan? duration = null)
+    {
+        var written = await journal.AppendAsync(
             new JournalRecord
             {
                 RunId = RunId,
@@ -46,4 +61,18 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
                 Duration = duration,
             },
             CancellationToken.None);
+        lock (gate)
+        {
+            // Hosts append at once: keep the journal's order (a record's sequence), not the order the appends returned.
+            var at = records.Count;
+            while (at > 0 && records[at - 1].Sequence > written.Sequence)
+            {
+                at--;
+            }
+
+            records.Insert(at, written);
+        }
+
+        return written;
+    }
 }

@@ -31,12 +31,6 @@ internal static partial class Durations
         return true;
     }
 
-    public static string Format(TimeSpan value) =>
-        value.TotalMilliseconds < 1000 ? $"{value.TotalMilliseconds:0}ms"
-        : value.TotalSeconds < 120 ? $"{value.TotalSeconds:0.#}s"
-        : value.TotalMinutes < 120 ? $"{value.TotalMinutes:0.#}m"
-        : $"{value.TotalHours:0.#}h";
-
     [GeneratedRegex(@"(\d+(?:\.\d+)?)(ms|s|m|h)")]
     private static partial Regex Part();
 }
