@@ -129,7 +129,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     }
 
     [Fact]
-    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileAndKeepsTheAdminsAsDpkgOld()
+    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileThenUndoPutsTheAdminsBackExactly()
     {
         // Given shopd 2.3.0 with an edited conffile, and a step that takes the package's conffile, without hold
         await InstallAsync("2.3.0", editConf: true);
@@ -138,7 +138,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
         var context = lab.Context(Host, Work + "-confnew", options);
         Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
 
-        // When prepared and executed
+        // When checked, prepared and executed
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
         var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
         var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
 
@@ -149,10 +150,42 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.DoesNotContain("middleware_compat", await lab.CheckedExecAsync(Host, $"cat {Conf}"), StringComparison.Ordinal);
         Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}.dpkg-old"));
 
-        // When undone: 2.3.0 is back and the .dpkg-old the change left is gone
+        // When undone (the rollback)
         var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then 2.3.0 is back with the admin's conffile, byte for byte, and no .dpkg-* beside it
+        TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
         Assert.True(undo.IsSuccess, undo.Detail);
         Assert.Equal("2.3.0 ii ", await StatusAsync());
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
+    }
+
+    [Fact]
+    public async Task Undo_PackageRemovedBeforeWithEditedConffile_RemovesItAgainAndKeepsTheAdminsConffile()
+    {
+        // Given shopd removed (not purged: "rc") with the admin's edited conffile left on the host
+        await InstallAsync("2.3.0", editConf: true);
+        await lab.CheckedExecAsync(Host, "dpkg --remove shopd >/dev/null");
+        Assert.Equal("2.3.0 rc ", await StatusAsync());
+        var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Conffiles = ConffilePolicy.New, Hold = false };
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-absent", options);
+        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When checked, prepared, executed and undone
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Equal("2.1.0 ii ", await StatusAsync());
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then shopd is removed again, not purged: the admin's conffile is there, exactly, with nothing beside it
+        TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.EndsWith("rc ", await StatusAsync(), StringComparison.Ordinal);
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
         Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
     }
 
