@@ -1,3 +1,4 @@
+using Downshift.IntegrationTests.Lab;
 using Downshift.Steps;
 using Downshift.Steps.Package;
 
@@ -124,7 +125,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.False(staged.IsSuccess);
         Assert.Contains("it would REMOVE shopd-reports 1.0", staged.Detail, StringComparison.Ordinal);
         Assert.Equal("2.3.0 ii ", await StatusAsync());
-        Assert.Equal("1.0 ii ", (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd-reports")));
+        Assert.Equal("1.0 ii ", (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd-reports")).TrimEnd('\n'));
         await lab.CheckedExecAsync(Host, "dpkg --purge shopd-reports >/dev/null");
     }
 
@@ -217,8 +218,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
 
     private static IStepExecutor Executor(PackageOptions options) => new PackageStepKind().CreateExecutor(options);
 
-    private Task<string> StatusAsync() =>
-        lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd");
+    private async Task<string> StatusAsync() =>
+        (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd")).TrimEnd('\n');
 
     /// <summary>A clean host with shopd VERSION from the repository (and the admin's edit of its conffile).</summary>
     private Task InstallAsync(string version, bool editConf) => lab.CheckedExecAsync(
@@ -231,16 +232,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     /// <summary>Puts shopd-reports 1.0 (Depends: shopd (>= 2.3.0)) in the repository and installs it.</summary>
     private async Task AddOnAsync()
     {
-        using var build = new TempDirectory("downshift-addon-");
-        Directory.CreateDirectory(build.Combine("root", "DEBIAN"));
-        await File.WriteAllTextAsync(
-            build.Combine("root", "DEBIAN", "control"),
-            "Package: shopd-reports\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDepends: shopd (>= 2.3.0)\nDescription: reports for shopd\n",
-            Token);
-        var deb = Path.Combine(lab.RepositoryDirectory, "deb", "shopd-reports_1.0_all.deb");
-        await using var local = new Downshift.Hosts.LocalTransport(TimeProvider.System);
-        var built = await local.RunAsync(new Downshift.Hosts.HostCommand($"dpkg-deb --root-owner-group --build {build.Combine("root")} {deb}"), Token);
-        Assert.True(built.Succeeded, built.Output);
+        await TestPackages.BuildDebAsync(Path.Combine(lab.RepositoryDirectory, "deb"), "shopd-reports", "1.0", "shopd (>= 2.3.0)", Token);
         await lab.RescanAsync();
         await lab.CheckedExecAsync(Host, "export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null && apt-get install -y -q shopd-reports >/dev/null");
     }

@@ -121,7 +121,7 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.rpm* 2>/dev/null || true")).Trim());
     }
 
-    private Task<string> VersionAsync() => lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd");
+    private async Task<string> VersionAsync() => (await lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd")).TrimEnd('\n');
 
     /// <summary>A clean host with shopd VERSION installed by dnf from the lab repository.</summary>
     private Task InstallAsync(string version) => lab.CheckedExecAsync(
