@@ -59,14 +59,17 @@ public sealed class PackageLab : IAsyncLifetime
         await fixture.PublishRpmsAsync();
     }
 
-    /// <summary>The step's view of a lab host: every command through <see cref="ExecAsync"/> (the package step sends no stdin).</summary>
+    /// <summary>
+    /// The step's view of a lab host: every command through <see cref="ExecAsync"/>, from root's home
+    /// as over SSH (a cwd of / once hid a cp --parents failure); the package step sends no stdin.
+    /// </summary>
     private sealed class LabHostTransport(PackageLab lab, string host) : IHostTransport
     {
         public string HostName => host;
 
         public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
             command.Stdin is null
-                ? lab.ExecAsync(host, command.Script).WaitAsync(cancellationToken)
+                ? lab.ExecAsync(host, "cd ~ || exit 97\n" + command.Script).WaitAsync(cancellationToken)
                 : throw new NotSupportedException("the package lab's transport has no stdin");
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;

@@ -56,12 +56,13 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
     public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
         inspected = null;
-        var report = await InspectAsync(context, prepare: false, cancellationToken);
-        if (report is null)
+        var result = await InspectAsync(context, prepare: false, cancellationToken);
+        if (!result.Succeeded)
         {
             return CheckResult.Unknown;
         }
 
+        var report = ScriptReport.Parse(result.StdoutText);
         inspected = report.One("prepared") == "true" ? report : null;
         return report.One("done") == "true" ? CheckResult.Done : CheckResult.NotDone;
     }
@@ -79,9 +80,16 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
             }
         }
 
-        var report = inspected ?? await InspectAsync(context, prepare: true, cancellationToken)
-            ?? throw DownshiftException.InvalidState($"cannot read the state of {options.Name} on '{context.Host.HostName}'");
+        var report = inspected;
         inspected = null;
+        if (report is null)
+        {
+            var result = await InspectAsync(context, prepare: true, cancellationToken);
+            report = result.Succeeded
+                ? ScriptReport.Parse(result.StdoutText)
+                : throw DownshiftException.InvalidState($"cannot read the state of {options.Name} on '{context.Host.HostName}': {Reason(result)}");
+        }
+
         return new UndoData(new Dictionary<string, string>
         {
             [ManagerKey] = manager.Kind,
@@ -117,13 +125,12 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
             : StepOutcome.Failed($"cannot bring {options.Name} back to {Previous(prepared)}: {Reason(result)}{detail}");
     }
 
-    /// <summary>The check (and with <paramref name="prepare"/>, or when not done, prepare's data) in one script; null when it failed.</summary>
-    private async Task<ScriptReport?> InspectAsync(StepContext context, bool prepare, CancellationToken cancellationToken)
+    /// <summary>The check (and with <paramref name="prepare"/>, or when not done, prepare's data) in one script.</summary>
+    private async Task<CommandResult> InspectAsync(StepContext context, bool prepare, CancellationToken cancellationToken)
     {
         var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(
+        return await RunAsync(
             context, manager, $"PREPARE={(prepare ? 1 : 0)}\n{PackageManager.Inspect}", null, UndoData.Empty, cancellationToken, journaled: false);
-        return result.Succeeded ? ScriptReport.Parse(result.StdoutText) : null;
     }
 
     private async Task<PackageManager> ManagerAsync(IHostTransport host, CancellationToken cancellationToken) =>

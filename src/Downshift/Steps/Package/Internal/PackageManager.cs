@@ -66,7 +66,7 @@ internal abstract class PackageManager
     public static string Inspect => """
         cur=$(query); echo "installed=${cur%%|*}"
         if is_ok "$V"; then echo "done=true"; fi
-        if [ "$PREPARE" = 1 ] || ! is_ok "$V"; then echo "held=$(held)"; save_conffiles || exit 3; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
+        if [ "$PREPARE" = 1 ] || ! is_ok "$V"; then echo "held=$(held)"; save_conffiles || { echo "cannot copy the conffiles to $SAVED" >&2; exit 3; }; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
         """;
 
     /// <summary>Installs <c>pkgfile $V</c> (verified again), holds when <c>H=1</c>; prints <c>after=</c>, <c>leftover=</c>, <c>note=</c>.</summary>
@@ -112,7 +112,7 @@ internal abstract class PackageManager
         save_conffiles() {
           [ -d "$SAVED" ] && return 0
           rm -rf "$SAVED.new"; mkdir -p "$SAVED.new"
-          conffiles | while read -r f; do if [ -f "$f" ] && ! [ -L "$f" ]; then cp -a --parents -- "$f" "$SAVED.new/" || exit 1; fi; done || return 1
+          conffiles | while read -r f; do if [ -f "$f" ] && ! [ -L "$f" ]; then mkdir -p -- "$SAVED.new${f%/*}" && cp -a -- "$f" "$SAVED.new$f" || exit 1; fi; done || return 1
           mv -T -- "$SAVED.new" "$SAVED"
         }
         # Every saved conffile that differs now (content, mode, owner) goes back: the admin's file, not the package's.
