@@ -21,9 +21,10 @@ internal sealed class AptManager : PackageManager
         # VERSION installed and configured ("ii", or "hi" when held).
         is_ok() { [[ $cur == "$1|"?"i " ]]; }
         half_done() { case "$1" in *'|'?[UFHWt]*) return 0 ;; *) return 1 ;; esac; }
-        held() { if apt-mark showhold "$P" 2>/dev/null | grep -qxF "$P"; then echo true; else echo false; fi; }
-        hold() { apt-mark hold "$P" >/dev/null && echo "note=held $P at $V (apt-mark hold)"; }
-        unhold() { apt-mark unhold "$P" >/dev/null 2>&1 || true; }
+        # apt-mark's hold is dpkg's selection "hold": set and read it with dpkg, without loading apt's cache.
+        held() { if [ "$(dpkg-query -W -f '${db:Status-Want}' "$P" 2>/dev/null)" = hold ]; then echo true; else echo false; fi; }
+        hold() { echo "$P hold" | dpkg --set-selections && echo "note=held $P at $V (dpkg selection hold, as apt-mark hold)"; }
+        unhold() { echo "$P install" | dpkg --set-selections 2>/dev/null || true; }
         # The installed (or removed, "rc") package's conffiles and the staged target's.
         conffiles() {
           { dpkg-query -W -f '${Conffiles}\n' "$P" 2>/dev/null | while read -r f _; do [ -n "$f" ] && echo "$f"; done
