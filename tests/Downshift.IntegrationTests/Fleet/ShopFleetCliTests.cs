@@ -75,6 +75,7 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
         Assert.Contains("canary failed on h1", result.GetProperty("summary").GetString(), StringComparison.Ordinal);
         Assert.Equal(["rolled-back", "untouched", "untouched"], result.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("state").GetString()));
         Assert.Equal("2.3.0 ii", await OnHostAsync("h1", "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd"));
+        Assert.Equal("", await OnHostAsync("h1", "apt-mark showhold"));
         Assert.Contains("\"2.3.0\"", await OnHostAsync("h1", "curl -fsS http://127.0.0.1:8080/health"), StringComparison.Ordinal);
         var startedAfter = await StartTimesAsync();
         Assert.NotEqual(startedBefore["h1"], startedAfter["h1"]);

@@ -74,11 +74,11 @@ public class LabFixture : IAsyncLifetime
         return result.Stdout;
     }
 
-    /// <summary>Rewrites deb/Packages (dpkg-scanpackages --multiversion): every version of every .deb in deb/.</summary>
+    /// <summary>Rewrites deb/Packages and Packages.gz (dpkg-scanpackages --multiversion): every version of every .deb in deb/.</summary>
     public async Task PublishDebsAsync(CancellationToken cancellationToken = default)
     {
         var result = await CliRunner.RunProcessAsync(
-            "/bin/sh", ["-c", "dpkg-scanpackages --multiversion . /dev/null > Packages 2>/dev/null"],
+            "/bin/sh", ["-c", "dpkg-scanpackages --multiversion . /dev/null > Packages 2>/dev/null && gzip -n -9 -c Packages > Packages.gz"],
             workingDirectory: DebDirectory, timeout: Timeout, cancellationToken: cancellationToken);
         Assert.True(result.ExitCode == 0, result.ToString());
     }

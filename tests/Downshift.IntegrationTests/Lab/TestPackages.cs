@@ -6,7 +6,11 @@ namespace Downshift.IntegrationTests.Lab;
 public static class TestPackages
 {
     /// <summary>Builds NAME_VERSION_all.deb holding /usr/share/NAME/VERSION into DIRECTORY; returns its path.</summary>
-    public static async Task<string> BuildDebAsync(string directory, string name, string version, CancellationToken cancellationToken)
+    public static Task<string> BuildDebAsync(string directory, string name, string version, CancellationToken cancellationToken) =>
+        BuildDebAsync(directory, name, version, depends: null, cancellationToken);
+
+    /// <summary>Builds NAME_VERSION_all.deb (with a <c>Depends:</c> line when <paramref name="depends"/> is given); returns its path.</summary>
+    public static async Task<string> BuildDebAsync(string directory, string name, string version, string? depends, CancellationToken cancellationToken)
     {
         using var work = new TempDirectory("downshift-deb-");
         var root = work.Combine("root");
@@ -15,7 +19,8 @@ public static class TestPackages
         await File.WriteAllTextAsync(Path.Combine(root, "usr/share", name, "VERSION"), version + "\n", cancellationToken);
         await File.WriteAllTextAsync(
             Path.Combine(root, "DEBIAN/control"),
-            $"Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Downshift tests <tests@example.invalid>\nDescription: a tiny test package\n",
+            $"Package: {name}\nVersion: {version}\nArchitecture: all\nMaintainer: Downshift tests <tests@example.invalid>\n" +
+            (depends is null ? "" : $"Depends: {depends}\n") + "Description: a tiny test package\n",
             cancellationToken);
         var deb = Path.Combine(directory, $"{name}_{version}_all.deb");
         await CheckAsync("dpkg-deb", ["--root-owner-group", "--build", root, deb], cancellationToken);

@@ -1,3 +1,4 @@
+using Downshift.IntegrationTests.Lab;
 using Downshift.Steps;
 using Downshift.Steps.Package;
 
@@ -124,12 +125,12 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.False(staged.IsSuccess);
         Assert.Contains("it would REMOVE shopd-reports 1.0", staged.Detail, StringComparison.Ordinal);
         Assert.Equal("2.3.0 ii ", await StatusAsync());
-        Assert.Equal("1.0 ii ", (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd-reports")));
+        Assert.Equal("1.0 ii ", (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd-reports")).TrimEnd('\n'));
         await lab.CheckedExecAsync(Host, "dpkg --purge shopd-reports >/dev/null");
     }
 
     [Fact]
-    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileAndKeepsTheAdminsAsDpkgOld()
+    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileThenUndoPutsTheAdminsBackExactly()
     {
         // Given shopd 2.3.0 with an edited conffile, and a step that takes the package's conffile, without hold
         await InstallAsync("2.3.0", editConf: true);
@@ -138,7 +139,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
         var context = lab.Context(Host, Work + "-confnew", options);
         Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
 
-        // When prepared and executed
+        // When checked, prepared and executed
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
         var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
         var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
 
@@ -149,10 +151,42 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.DoesNotContain("middleware_compat", await lab.CheckedExecAsync(Host, $"cat {Conf}"), StringComparison.Ordinal);
         Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}.dpkg-old"));
 
-        // When undone: 2.3.0 is back and the .dpkg-old the change left is gone
+        // When undone (the rollback)
         var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then 2.3.0 is back with the admin's conffile, byte for byte, and no .dpkg-* beside it
+        TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
         Assert.True(undo.IsSuccess, undo.Detail);
         Assert.Equal("2.3.0 ii ", await StatusAsync());
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
+    }
+
+    [Fact]
+    public async Task Undo_PackageRemovedBeforeWithEditedConffile_RemovesItAgainAndKeepsTheAdminsConffile()
+    {
+        // Given shopd removed (not purged: "rc") with the admin's edited conffile left on the host
+        await InstallAsync("2.3.0", editConf: true);
+        await lab.CheckedExecAsync(Host, "dpkg --remove shopd >/dev/null");
+        Assert.Equal("2.3.0 rc ", await StatusAsync());
+        var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Conffiles = ConffilePolicy.New, Hold = false };
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-absent", options);
+        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When checked, prepared, executed and undone
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Equal("2.1.0 ii ", await StatusAsync());
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then shopd is removed again, not purged: the admin's conffile is there, exactly, with nothing beside it
+        TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.EndsWith("rc ", await StatusAsync(), StringComparison.Ordinal);
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
         Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
     }
 
@@ -184,8 +218,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
 
     private static IStepExecutor Executor(PackageOptions options) => new PackageStepKind().CreateExecutor(options);
 
-    private Task<string> StatusAsync() =>
-        lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd");
+    private async Task<string> StatusAsync() =>
+        (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd")).TrimEnd('\n');
 
     /// <summary>A clean host with shopd VERSION from the repository (and the admin's edit of its conffile).</summary>
     private Task InstallAsync(string version, bool editConf) => lab.CheckedExecAsync(
@@ -198,16 +232,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     /// <summary>Puts shopd-reports 1.0 (Depends: shopd (>= 2.3.0)) in the repository and installs it.</summary>
     private async Task AddOnAsync()
     {
-        using var build = new TempDirectory("downshift-addon-");
-        Directory.CreateDirectory(build.Combine("root", "DEBIAN"));
-        await File.WriteAllTextAsync(
-            build.Combine("root", "DEBIAN", "control"),
-            "Package: shopd-reports\nVersion: 1.0\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDepends: shopd (>= 2.3.0)\nDescription: reports for shopd\n",
-            Token);
-        var deb = Path.Combine(lab.RepositoryDirectory, "deb", "shopd-reports_1.0_all.deb");
-        await using var local = new Downshift.Hosts.LocalTransport(TimeProvider.System);
-        var built = await local.RunAsync(new Downshift.Hosts.HostCommand($"dpkg-deb --root-owner-group --build {build.Combine("root")} {deb}"), Token);
-        Assert.True(built.Succeeded, built.Output);
+        await TestPackages.BuildDebAsync(Path.Combine(lab.RepositoryDirectory, "deb"), "shopd-reports", "1.0", "shopd (>= 2.3.0)", Token);
         await lab.RescanAsync();
         await lab.CheckedExecAsync(Host, "export DEBIAN_FRONTEND=noninteractive; apt-get update -q >/dev/null && apt-get install -y -q shopd-reports >/dev/null");
     }

@@ -9,6 +9,10 @@ public sealed class DnfPackageStepTests(PackageLab lab)
 {
     private const string Host = "h2";
     private const string Work = "/var/lib/downshift/runs/run-1/001-downgrade-shopd";
+    private const string Conf = "/etc/shopd/shopd.conf";
+
+    /// <summary>An admin's edit of 2.3.0's conffile.</summary>
+    private const string EditedConf = "port=8080\nbind=0.0.0.0\ndb=/var/lib/shopd/orders.db\nmiddleware_compat=lenient\n";
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -87,11 +91,43 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         Assert.Equal("", (await lab.CheckedExecAsync(Host, "grep '^exclude=' /etc/dnf/dnf.conf || true")).Trim());
     }
 
-    private Task<string> VersionAsync() => lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd");
+    [Fact]
+    public async Task ExecuteUndo_ConffilesNew_TakesThePackagesFileThenUndoPutsTheAdminsBackExactly()
+    {
+        // Given shopd 2.3.0 with the admin's edit of its %config(noreplace) file, and a step that takes the package's
+        await InstallAsync("2.3.0");
+        await lab.CheckedExecAsync(Host, $"printf '{EditedConf.Replace("\n", "\\n", StringComparison.Ordinal)}' > {Conf}");
+        var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Manager = "dnf", Conffiles = ConffilePolicy.New, Hold = false };
+        var executor = new PackageStepKind().CreateExecutor(options);
+        var context = lab.Context(Host, Work + "-confnew", options);
+        Assert.True((await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+
+        // When checked, prepared and executed: 2.1.0's file in place, the admin's kept as .rpmsave
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Equal("2.1.0-1", await VersionAsync());
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}.rpmsave"));
+
+        // When undone (the rollback)
+        var undo = await executor.UndoAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then 2.3.0 is back with the admin's conffile, byte for byte, and no .rpm* file beside it
+        TestContext.Current.TestOutputHelper?.WriteLine($"undo: {undo.Detail}");
+        Assert.True(undo.IsSuccess, undo.Detail);
+        Assert.Equal("2.3.0-1", await VersionAsync());
+        Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
+        Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.rpm* 2>/dev/null || true")).Trim());
+    }
+
+    private async Task<string> VersionAsync() => (await lab.CheckedExecAsync(Host, "rpm -q --qf '%{VERSION}-%{RELEASE}' shopd")).TrimEnd('\n');
 
     /// <summary>A clean host with shopd VERSION installed by dnf from the lab repository.</summary>
     private Task InstallAsync(string version) => lab.CheckedExecAsync(
         Host,
-        "set -e; sed -i '/^exclude=/d' /etc/dnf/dnf.conf; rpm -e --nodeps shopd >/dev/null 2>&1 || true; rm -rf /etc/shopd /var/lib/downshift; " +
+        "set -e; sed -i '/^exclude=/d' /etc/dnf/dnf.conf; supervisorctl stop shopd >/dev/null 2>&1 || true; " +
+        "apt-mark unhold shopd >/dev/null 2>&1 || true; dpkg --purge --force-all shopd shopd-reports >/dev/null 2>&1 || true; " +
+        "rpm -e --nodeps shopd >/dev/null 2>&1 || true; rm -rf /etc/shopd /etc/supervisor/conf.d/shopd.conf* /var/lib/downshift; " +
         $"dnf -y -q --refresh install shopd-{version} >/dev/null 2>&1");
 }

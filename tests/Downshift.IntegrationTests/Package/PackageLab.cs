@@ -1,6 +1,5 @@
 using Downshift.Hosts;
-using Downshift.IntegrationTests.Lab;
-using Downshift.Lab;
+using Downshift.IntegrationTests.Fleet;
 using Downshift.IntegrationTests.TestSupport;
 using Downshift.Plans;
 using Downshift.Steps;
@@ -12,9 +11,10 @@ namespace Downshift.IntegrationTests.Package;
 public sealed class PackageLabCollection : ICollectionFixture<PackageLab>;
 
 /// <summary>
-/// Test hosts for the package step: a lab (<see cref="LabFixture"/>, two Debian hosts with their own
-/// dpkg and rpm databases, apt and dnf) serving the shop packages of examples/shop/packaging/build.sh.
-/// Hosts are reached with nsenter (<see cref="ExecAsync"/>), and steps run through a transport built on it.
+/// Test hosts for the package step: the shop's lab (<see cref="ShopLab"/>: lab hosts with their own
+/// dpkg and rpm databases, apt and dnf, serving examples/shop/packaging/build.sh's packages). apt
+/// tests use h1, dnf tests h2, so no class depends on what another left. Steps reach a host through
+/// <see cref="Downshift.Lab.LabInstance.ExecAsync"/> (nsenter, no SSH).
 /// </summary>
 public sealed class PackageLab : IAsyncLifetime
 {
@@ -22,52 +22,25 @@ public sealed class PackageLab : IAsyncLifetime
 
     public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    private readonly TwoHosts fixture = new();
-    private readonly LocalTransport local = new(TimeProvider.System);
+    private readonly ShopLab fixture = new();
 
     /// <summary>The directory served to the hosts: deb/ and rpm/.</summary>
     public string RepositoryDirectory => fixture.RepositoryDirectory;
 
-    /// <summary>For <c>ssh -F</c>: the host names with their addresses, key and known_hosts.</summary>
-    public string SshConfigPath => fixture.Lab.SshConfigPath;
-
-    /// <summary>Ansible INI inventory of the lab: group [lab], as the fleet plans name it.</summary>
-    public string InventoryPath => fixture.Lab.InventoryPath;
-
-    public string KnownHostsPath => fixture.Lab.KnownHostsPath;
-
-    public string PrivateKeyPath => fixture.Lab.PrivateKeyPath;
-
-
-    public async ValueTask InitializeAsync()
-    {
-        await fixture.InitializeAsync();
-        await LocalAsync($"{Sh.Quote(Path.Combine(RepoPaths.Shop, "packaging", "build.sh"))} {Sh.Quote(RepositoryDirectory)}");
-    }
+    public ValueTask InitializeAsync() => fixture.InitializeAsync();
 
     public ValueTask DisposeAsync() => fixture.DisposeAsync();
 
-    /// <summary>
-    /// Runs a script as root inside the host (no SSH): nsenter into the namespaces and root of the
-    /// host's init, as <see cref="LabInstance.ExecAsync"/> does, but byte-exact and with stdin.
-    /// </summary>
-    public async Task<CommandResult> ExecAsync(string host, string script, ReadOnlyMemory<byte>? stdin = null)
+    /// <summary>Runs bash -c SCRIPT as root inside the host (no SSH), whatever its exit code.</summary>
+    public async Task<CommandResult> ExecAsync(string host, string script)
     {
-        var status = await fixture.Lab.StatusAsync(CancellationToken.None).WaitAsync(Timeout);
-        var init = status.Single(s => s.Host.Name == host).InitPid
-            ?? throw new InvalidOperationException($"lab host {host} is not running");
-        var command = $"nsenter -t {init} -m -u -n -p -r -w -- /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin " +
-                      $"HOME=/root LANG=C.UTF-8 LC_ALL=C /bin/bash -c {Sh.Quote(script)}";
-        return await local.RunAsync(new HostCommand(command) { Timeout = Timeout, Stdin = stdin }, CancellationToken.None).WaitAsync(Timeout);
+        var started = TimeProvider.System.GetTimestamp();
+        var result = await fixture.Lab.ExecAsync(host, script, CancellationToken.None).WaitAsync(Timeout);
+        return new CommandResult(result.ExitCode, System.Text.Encoding.UTF8.GetBytes(result.Stdout), result.Stderr, TimeProvider.System.GetElapsedTime(started));
     }
 
-    /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout.</summary>
-    public async Task<string> CheckedExecAsync(string host, string script)
-    {
-        var result = await ExecAsync(host, script);
-        Assert.True(result.Succeeded, $"on {host}: {script}\nexit {result.ExitCode}: {result.Output}");
-        return result.StdoutText;
-    }
+    /// <summary>Like <see cref="ExecAsync"/>, failing the test when the script fails; returns stdout as lines (the last one too ends in a newline).</summary>
+    public Task<string> CheckedExecAsync(string host, string script) => fixture.ExecAsync(host, script);
 
     public StepContext Context(string host, string workDirectory, StepOptions options) => new()
     {
@@ -80,28 +53,24 @@ public sealed class PackageLab : IAsyncLifetime
     };
 
     /// <summary>Re-indexes the served repositories after a test added or removed a package file.</summary>
-    public Task RescanAsync() => LocalAsync(
-        $"cd {Sh.Quote(RepositoryDirectory)}/deb && dpkg-scanpackages --multiversion . /dev/null 2>/dev/null > Packages && gzip -n -9 -c Packages > Packages.gz && " +
-        $"createrepo_c --quiet --update {Sh.Quote(RepositoryDirectory)}/rpm >/dev/null");
-
-    private async Task<string> LocalAsync(string script)
+    public async Task RescanAsync()
     {
-        var result = await local.RunAsync(new HostCommand(script) { Timeout = Timeout }, CancellationToken.None).WaitAsync(Timeout);
-        return result.Succeeded ? result.StdoutText : throw new InvalidOperationException($"{script}: exit {result.ExitCode}: {result.Output}");
+        await fixture.PublishDebsAsync();
+        await fixture.PublishRpmsAsync();
     }
 
-    private sealed class TwoHosts : LabFixture
-    {
-        protected override int HostCount => 2;
-    }
-
-    /// <summary>The step's view of a lab host: every command through <see cref="ExecAsync"/>.</summary>
+    /// <summary>
+    /// The step's view of a lab host: every command through <see cref="ExecAsync"/>, from root's home
+    /// as over SSH (a cwd of / once hid a cp --parents failure); the package step sends no stdin.
+    /// </summary>
     private sealed class LabHostTransport(PackageLab lab, string host) : IHostTransport
     {
         public string HostName => host;
 
         public Task<CommandResult> RunAsync(HostCommand command, CancellationToken cancellationToken) =>
-            lab.ExecAsync(host, command.Script, command.Stdin);
+            command.Stdin is null
+                ? lab.ExecAsync(host, "cd ~ || exit 97\n" + command.Script).WaitAsync(cancellationToken)
+                : throw new NotSupportedException("the package lab's transport has no stdin");
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

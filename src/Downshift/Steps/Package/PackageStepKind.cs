@@ -25,7 +25,7 @@ public sealed partial class PackageStepKind : IStepKind
         new("name", OptionType.String, "The package's name.", Required: true),
         new("version", OptionType.String, "The exact version to install (dpkg version, or rpm VERSION or VERSION-RELEASE).", Required: true),
         new("manager", OptionType.String, "The package manager; auto picks apt when dpkg-query exists on the host, else dnf.", Allowed: PackageDefaults.Managers),
-        new("hold", OptionType.Boolean, "Hold the package at this version afterwards (apt-mark hold, dnf versionlock or exclude=); default true."),
+        new("hold", OptionType.Boolean, "Hold the package at this version afterwards (dpkg selection hold as apt-mark sets it, dnf versionlock or exclude=); default true."),
         new("conffiles", OptionType.String, "An edited conffile: keep the admin's (default) or take the package's.", Allowed: PackageDefaults.ConffilePolicies),
         new("allow-changes", OptionType.StringList, "Other packages the change may install, upgrade or downgrade; any other change, and any removal, fails staging."),
     ];

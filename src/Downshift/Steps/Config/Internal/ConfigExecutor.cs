@@ -184,15 +184,3 @@ internal sealed class ConfigExecutor(ConfigOptions options) : IStepExecutor
         return notes;
     }
 }
-
-/// <summary>A file a package manager leaves beside a config file it did not overwrite (or did).</summary>
-internal sealed record Leftover(string Suffix, bool IsPackageDefault, string Meaning)
-{
-    public static readonly IReadOnlyList<Leftover> All =
-    [
-        new(".dpkg-dist", true, "package's new default, left by dpkg --force-confold"),
-        new(".rpmnew", true, "package's new default, left by rpm"),
-        new(".dpkg-old", false, "admin's previous file, left by dpkg --force-confnew"),
-        new(".rpmsave", false, "admin's previous file, left by rpm"),
-    ];
-}

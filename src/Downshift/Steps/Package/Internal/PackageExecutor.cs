@@ -4,18 +4,21 @@ namespace Downshift.Steps.Package.Internal;
 
 /// <summary>
 /// Drives one package step through its manager's scripts: stage (save both packages, simulate),
-/// check, prepare (what the undo needs), execute, undo. The manager is found once per executor.
+/// check, prepare (what the undo needs), execute, undo. The manager is found once per executor, and
+/// the engine keeps one executor per host and step: a successful staging is remembered (prepare does
+/// not verify the packages again; execute does), and a check that finds the step not done already
+/// gathers what prepare returns (the engine prepares right after such a check).
 /// </summary>
 internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, IStagingStep
 {
     private const string ManagerKey = "manager";
     private const string PreviousVersionKey = "previous-version";
-    private const string PreviousFileKey = "previous-file";
     private const string HeldKey = "held";
-    private const string ConffilesKey = "conffiles";
     private const string LeftoversKey = "leftovers";
 
     private PackageManager? resolved;
+    private bool staged;
+    private ScriptReport? inspected;
 
     public string Describe() =>
         $"package {options.Name}: install version {options.Version} ({options.Manager}; conffiles: {options.Conffiles.ToString().ToLowerInvariant()}" +
@@ -28,7 +31,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
     public async Task<StepOutcome> StageAsync(StepContext context, CancellationToken cancellationToken)
     {
         var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(context, manager, manager.Stage, $"stage {options.Name} {options.Version}: save packages, simulate", UndoData.Empty, cancellationToken);
+        var result = await RunAsync(context, manager, PackageManager.Stage, $"stage {options.Name} {options.Version}: save packages, simulate", UndoData.Empty, cancellationToken);
         var report = ScriptReport.Parse(result.StdoutText);
         if (!result.Succeeded)
         {
@@ -41,6 +44,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
             return StepOutcome.Failed(refusal);
         }
 
+        staged = true;
         var installed = report.One("installed") is { Length: > 0 } v ? v : "(not installed)";
         var saved = string.Join("; ", report.All("saved"));
         var notes = report.All("note");
@@ -51,47 +55,46 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
 
     public async Task<CheckResult> CheckAsync(StepContext context, CancellationToken cancellationToken)
     {
-        var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(context, manager, "echo \"installed=$(query)\"", null, UndoData.Empty, cancellationToken, journaled: false);
+        inspected = null;
+        var result = await InspectAsync(context, prepare: false, cancellationToken);
         if (!result.Succeeded)
         {
             return CheckResult.Unknown;
         }
 
-        var installed = ScriptReport.Parse(result.StdoutText).One("installed") ?? "";
-        var parts = installed.Split('|');
-        return parts.Length == 2 && manager.IsVersion(parts[0], options.Version) && IsHealthy(parts[1])
-            ? CheckResult.Done
-            : CheckResult.NotDone;
+        var report = ScriptReport.Parse(result.StdoutText);
+        inspected = report.One("prepared") == "true" ? report : null;
+        return report.One("done") == "true" ? CheckResult.Done : CheckResult.NotDone;
     }
 
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
     {
         var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(context, manager, manager.Prepare, null, UndoData.Empty, cancellationToken, journaled: false);
-        if (!result.Succeeded)
+        if (!staged)
         {
-            throw DownshiftException.InvalidState($"cannot read the state of {options.Name} on '{context.Host.HostName}': {Reason(result)}");
+            // Not staged by this executor (a caller without staging): save the packages now, still before the change.
+            var stage = await StageAsync(context, cancellationToken);
+            if (!stage.IsSuccess)
+            {
+                throw DownshiftException.InvalidState(stage.Detail ?? $"staging {options.Name} failed");
+            }
         }
 
-        var report = ScriptReport.Parse(result.StdoutText);
-        if (report.One("staged") != "true")
+        var report = inspected;
+        inspected = null;
+        if (report is null)
         {
-            // Not staged (an engine without staging, or a resumed run on a new work directory): save the packages now, still before the change.
-            var staged = await StageAsync(context, cancellationToken);
-            if (!staged.IsSuccess)
-            {
-                throw DownshiftException.InvalidState(staged.Detail ?? $"staging {options.Name} failed");
-            }
+            var result = await InspectAsync(context, prepare: true, cancellationToken);
+            report = result.Succeeded
+                ? ScriptReport.Parse(result.StdoutText)
+                : throw DownshiftException.InvalidState($"cannot read the state of {options.Name} on '{context.Host.HostName}': {Reason(result)}");
         }
 
         return new UndoData(new Dictionary<string, string>
         {
             [ManagerKey] = manager.Kind,
             [PreviousVersionKey] = report.One("installed") ?? "",
-            [PreviousFileKey] = report.One("file") ?? "",
             [HeldKey] = report.One(HeldKey) ?? "false",
-            [ConffilesKey] = string.Join('\n', report.All("conffile")),
             [LeftoversKey] = string.Join('\n', report.All("leftover")),
         });
     }
@@ -99,7 +102,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
         var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(context, manager, manager.Execute, $"install {options.Name} {options.Version} ({manager.Kind})", prepared, cancellationToken);
+        var result = await RunAsync(context, manager, PackageManager.Execute, $"install {options.Name} {options.Version} ({manager.Kind})", prepared, cancellationToken);
         var report = ScriptReport.Parse(result.StdoutText);
         var detail = Details(report, prepared);
         return result.Succeeded
@@ -110,13 +113,24 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
     public async Task<StepOutcome> UndoAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
         var manager = await ManagerAsync(context.Host, cancellationToken);
-        var result = await RunAsync(context, manager, manager.Undo, $"reinstall {options.Name} {Previous(prepared)} ({manager.Kind})", prepared, cancellationToken);
+        var result = await RunAsync(context, manager, PackageManager.Undo, $"reinstall {options.Name} {Previous(prepared)} ({manager.Kind})", prepared, cancellationToken);
         var report = ScriptReport.Parse(result.StdoutText);
+        var restored = report.All("restored");
         var removed = report.All("removed");
-        var detail = Details(report, prepared) + (removed.Count > 0 ? $"; removed {string.Join(", ", removed)} (left by the change)" : "");
+        var detail = Details(report, prepared) +
+                     (restored.Count > 0 ? $"; put back the conffiles saved before the change: {string.Join(", ", restored)}" : "") +
+                     (removed.Count > 0 ? $"; removed {string.Join(", ", removed)} (left by the change)" : "");
         return result.Succeeded
             ? StepOutcome.Succeeded($"{options.Name} is {Previous(prepared)} again (hold: {prepared.Get(HeldKey) ?? "false"}){detail}")
             : StepOutcome.Failed($"cannot bring {options.Name} back to {Previous(prepared)}: {Reason(result)}{detail}");
+    }
+
+    /// <summary>The check (and with <paramref name="prepare"/>, or when not done, prepare's data) in one script.</summary>
+    private async Task<CommandResult> InspectAsync(StepContext context, bool prepare, CancellationToken cancellationToken)
+    {
+        var manager = await ManagerAsync(context.Host, cancellationToken);
+        return await RunAsync(
+            context, manager, $"PREPARE={(prepare ? 1 : 0)}\n{PackageManager.Inspect}", null, UndoData.Empty, cancellationToken, journaled: false);
     }
 
     private async Task<PackageManager> ManagerAsync(IHostTransport host, CancellationToken cancellationToken) =>
@@ -167,7 +181,4 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
         string.Join(' ', result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) is { Length: > 0 } reason
             ? reason
             : $"exit {result.ExitCode}";
-
-    /// <summary>dpkg's <c>ii</c> or <c>hi</c> (installed and configured; held or not); rpm reports only installed packages.</summary>
-    private static bool IsHealthy(string status) => status is [_, 'i', ' ', ..] or [_, 'i'] || status == "installed";
 }
