@@ -1,7 +1,6 @@
 using Downshift.Hosts;
 using Downshift.IntegrationTests.Lab;
 using Downshift.Lab;
-using Downshift.IntegrationTests.TestSupport;
 using Downshift.Plans;
 using Downshift.Steps;
 
@@ -42,7 +41,7 @@ public sealed class PackageLab : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await fixture.InitializeAsync();
-        await LocalAsync($"{Sh.Quote(Path.Combine(RepoPaths.Shop, "packaging", "build.sh"))} {Sh.Quote(RepositoryDirectory)}");
+        await LocalAsync($"{Sh.Quote(Path.Combine(RepoRoot.Shop, "packaging", "build.sh"))} {Sh.Quote(RepositoryDirectory)}");
     }
 
     public ValueTask DisposeAsync() => fixture.DisposeAsync();
@@ -75,7 +74,7 @@ public sealed class PackageLab : IAsyncLifetime
         RunId = "run-1",
         Step = new PlanStep { Id = "downgrade-shopd", Kind = "package", Phase = "change", Index = 0, Options = options, Undo = UndoSpec.Derived },
         WorkDirectory = workDirectory,
-        PlanDirectory = RepoPaths.Shop,
+        PlanDirectory = RepoRoot.Shop,
         Time = TimeProvider.System,
     };
 

@@ -55,7 +55,7 @@ public sealed class ShopFleetPackageTests(PackageLab lab)
 
     private async Task SetupAsync()
     {
-        var setup = Path.Combine(RepoPaths.Shop, "fleet", "setup.sh");
+        var setup = Path.Combine(RepoRoot.Shop, "fleet", "setup.sh");
         await using var local = new LocalTransport(TimeProvider.System);
         var result = await local.RunAsync(
             new HostCommand($"{Sh.Quote(setup)} {Sh.Quote(lab.SshConfigPath)} {string.Join(' ', Fleet)}") { Timeout = PackageLab.Timeout },
@@ -69,7 +69,7 @@ public sealed class ShopFleetPackageTests(PackageLab lab)
         using var temp = new TempDirectory("downshift-fleet-");
         var result = await CliRunner.RunAsync(
             [
-                "run", Path.Combine(RepoPaths.Shop, "fleet", planFile), "--inventory", lab.InventoryPath,
+                "run", Path.Combine(RepoRoot.Shop, "fleet", planFile), "--inventory", lab.InventoryPath,
                 "--known-hosts", lab.KnownHostsPath, "--ssh-key", lab.PrivateKeyPath, "--journal", temp.Combine("journal.db"),
             ],
             timeout: TimeSpan.FromMinutes(3),
