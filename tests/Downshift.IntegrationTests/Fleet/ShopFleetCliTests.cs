@@ -213,11 +213,12 @@ public sealed class ShopFleetCliTests(ShopLab lab) : IClassFixture<ShopLab>, IDi
         // When the operator resumes it
         var resumed = await CliAsync(["resume", runId, .. lab.CliHostOptions]);
 
-        // Then every host, seen from the host itself, runs the 2.1.0 package, held, healthy, and no lease is left
+        // Then every host, seen from the host itself, runs the 2.1.0 package, held, config migrated, healthy, and no lease is left
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         foreach (var host in Fleet)
         {
             await AssertShopAsync(host, "2.1.0", held: true);
+            Assert.DoesNotContain("middleware_compat", await OnHostAsync(host, "cat /etc/shopd/shopd.conf"), StringComparison.Ordinal);
         }
 
         await AssertNoLeaseAsync();

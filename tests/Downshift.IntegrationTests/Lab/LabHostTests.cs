@@ -75,7 +75,8 @@ public sealed class LabHostTests(FourHostLabFixture fixture) : IClassFixture<Fou
     [Fact]
     public async Task Apt_Sources_AreOnlyTheLabRepository()
     {
-        var sites = await fixture.ExecAsync("h1", "apt-get indextargets --format '$(SITE)' | sort -u", Token);
+        // (indextargets lists only what an update fetched: without one it is empty and proves nothing)
+        var sites = await fixture.ExecAsync("h1", "apt-get update -qq >/dev/null && apt-get indextargets --format '$(SITE)' | sort -u", Token);
 
         // Exactly one site, the lab's (whatever mirror the rootfs came from is gone)
         Assert.Equal([$"{fixture.Lab.RepositoryUrl}/deb"], sites.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(site => site.TrimEnd('/')));
