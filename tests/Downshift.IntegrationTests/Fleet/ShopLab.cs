@@ -13,7 +13,7 @@ public sealed class ShopLab : LabFixture
     public override async ValueTask InitializeAsync()
     {
         var build = await CliRunner.RunProcessAsync(
-            Path.Combine(RepoPaths.Shop, "packaging", "build.sh"), [RepositoryDirectory], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
+            Path.Combine(RepoRoot.Shop, "packaging", "build.sh"), [RepositoryDirectory], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(build.ExitCode == 0, build.ToString());
         await base.InitializeAsync();
     }
@@ -22,7 +22,7 @@ public sealed class ShopLab : LabFixture
     public async Task SetUpShopAsync(params string[] hosts)
     {
         var setup = await CliRunner.RunProcessAsync(
-            Path.Combine(RepoPaths.Shop, "fleet", "setup.sh"), [Lab.SshConfigPath, .. hosts], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
+            Path.Combine(RepoRoot.Shop, "fleet", "setup.sh"), [Lab.SshConfigPath, .. hosts], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(setup.ExitCode == 0, setup.ToString());
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Downshift.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
@@ -11,20 +10,17 @@ public sealed class SqliteJournalTests : IDisposable
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset Start = new(2025, 3, 14, 9, 0, 0, TimeSpan.FromHours(1));
 
-    private readonly string directory = Path.Combine(Path.GetTempPath(), "downshift-journal-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory directory = new("downshift-journal-");
     private readonly FakeTimeProvider time = new(Start);
 
-    private string JournalPath => Path.Combine(directory, "state", "journal.db");
+    private string JournalPath => directory.Combine("state", "journal.db");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
-        if (Directory.Exists(directory))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
+        directory.Dispose();
     }
 
     [Fact]
@@ -246,19 +242,25 @@ public sealed class SqliteJournalTests : IDisposable
     [Fact]
     public async Task ReadAsync_WhileAnotherProcessHoldsTheWriteLock_StillReads()
     {
-        // Given a journal with a record, and another connection in the middle of a write transaction
+        // Given a journal with a record, and another connection in an EXCLUSIVE transaction that has written a row
+        // (outside WAL, an exclusive lock shuts readers out; in WAL it does not)
         await using var journal = await OpenAsync();
         await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
         await journal.AppendAsync(Record("run-1", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
         await using var writer = new SqliteConnection($"Data Source={JournalPath};Pooling=False");
         await writer.OpenAsync(Ct).WaitAsync(Limit, Ct);
-        await using var transaction = writer.BeginTransaction(deferred: false);
+        await using var write = writer.CreateCommand();
+        write.CommandText = """
+            BEGIN EXCLUSIVE;
+            INSERT INTO records (run_id, time, operator, event, stored_at) VALUES ('run-1', 'now', 'bob', 'Note', 'now');
+            """;
+        await write.ExecuteNonQueryAsync(Ct).WaitAsync(Limit, Ct);
 
-        // When the journal reads (WAL: readers do not wait for writers)
+        // When the journal reads
         var records = await journal.ReadAsync("run-1", Ct).WaitAsync(Limit, Ct);
         var runs = await journal.ListRunsAsync(Ct).WaitAsync(Limit, Ct);
 
-        // Then
+        // Then it read at once, and only what was committed
         Assert.Single(records);
         Assert.Single(runs);
     }
@@ -387,31 +389,6 @@ public sealed class SqliteJournalTests : IDisposable
         // When / Then
         var ex = await Assert.ThrowsAsync<DownshiftException>(() => OpenAsync()).WaitAsync(Limit, Ct);
         Assert.Contains("not a Downshift journal", ex.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task AppendAsync_DurableAppends_CostMeasured()
-    {
-        // Given a journal with synchronous=FULL
-        await using var journal = await OpenAsync();
-        await journal.CreateRunAsync(Header("run-1"), Ct).WaitAsync(Limit, Ct);
-        await journal.AppendAsync(Record("run-1", JournalEvent.RunStarted), Ct).WaitAsync(Limit, Ct);
-        const int count = 200;
-
-        // When
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
-        {
-            await journal.AppendAsync(Record("run-1", JournalEvent.Command) with { Output = new string('o', 300) }, Ct).WaitAsync(Limit, Ct);
-        }
-
-        watch.Stop();
-
-        // Then (reported, and bounded loosely so a pathological regression fails)
-        var perAppend = watch.Elapsed.TotalMilliseconds / count;
-        TestContext.Current.TestOutputHelper?.WriteLine($"append cost: {perAppend:0.000} ms per durable append ({count} appends)");
-        await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "downshift-journal-append-cost.txt"), $"{perAppend:0.000}", Ct).WaitAsync(Limit, Ct);
-        Assert.True(perAppend < 100, $"append took {perAppend:0.0} ms");
     }
 
     private Task<SqliteJournal> OpenAsync() => SqliteJournal.OpenAsync(JournalPath, time, Ct).WaitAsync(Limit, Ct);

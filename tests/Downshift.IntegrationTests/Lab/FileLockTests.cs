@@ -31,25 +31,17 @@ public sealed class FileLockTests
         using var directory = new TempDirectory();
         var path = directory.Combine("build.lock");
         var ready = directory.Combine("ready");
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(Token);
-        limit.CancelAfter(LabFixture.Timeout); // bounds the polling loops below
 
         // Given another process holds the lock until a file appears
         var release = directory.Combine("release");
         await using var holder = await CliRunner.StartProcessAsync(
             "flock", [path, "/bin/sh", "-c", $"touch {ready}; while [ ! -e {release} ]; do sleep 0.05; done"], timeout: LabFixture.Timeout);
-        while (!File.Exists(ready))
-        {
-            await Task.Delay(20, limit.Token);
-        }
+        await Poll.UntilAsync(() => Task.FromResult(File.Exists(ready)), LabFixture.Timeout, "the holder did not take the lock", Token);
 
         // When the lab asks for it, it waits (and reports waiting) until the holder lets go
         var waited = false;
         var acquiring = FileLock.AcquireAsync(path, () => waited = true, Token);
-        while (!waited)
-        {
-            await Task.Delay(20, limit.Token);
-        }
+        await Poll.UntilAsync(() => Task.FromResult(waited), LabFixture.Timeout, "the lab never reported waiting for the lock", Token);
 
         Assert.False(acquiring.IsCompleted);
         await File.WriteAllTextAsync(release, "", Token);

@@ -1,6 +1,5 @@
 using Downshift.Hosts;
 using Downshift.IntegrationTests.Fleet;
-using Downshift.IntegrationTests.TestSupport;
 using Downshift.Plans;
 using Downshift.Steps;
 
@@ -48,7 +47,7 @@ public sealed class PackageLab : IAsyncLifetime
         RunId = "run-1",
         Step = new PlanStep { Id = "downgrade-shopd", Kind = "package", Phase = "change", Index = 0, Options = options, Undo = UndoSpec.Derived },
         WorkDirectory = workDirectory,
-        PlanDirectory = RepoPaths.Shop,
+        PlanDirectory = RepoRoot.Shop,
         Time = TimeProvider.System,
     };
 

@@ -39,7 +39,7 @@ public sealed class ShopInstall : IAsyncDisposable
     {
         var install = new ShopInstall(Ports.GetFreeTcpPort());
         var result = await CliRunner.RunProcessAsync(
-            Path.Combine(RepoPaths.Shop, "install-demo.sh"),
+            Path.Combine(RepoRoot.Shop, "install-demo.sh"),
             [install.Prefix],
             new Dictionary<string, string?> { ["SHOP_PORT"] = install.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             timeout: TimeSpan.FromMinutes(3));
@@ -48,7 +48,7 @@ public sealed class ShopInstall : IAsyncDisposable
     }
 
     public Task<ProcessResult> CliAsync(params string[] args) =>
-        CliRunner.RunAsync(args, Environment, RepoPaths.Root, TimeSpan.FromMinutes(2));
+        CliRunner.RunAsync(args, Environment, RepoRoot.Path, TimeSpan.FromMinutes(2));
 
     public Task<ProcessResult> RunPlanAsync(string plan, IReadOnlyDictionary<string, string?>? extraEnvironment = null)
     {
@@ -59,7 +59,7 @@ public sealed class ShopInstall : IAsyncDisposable
         }
 
         return CliRunner.RunAsync(
-            ["run", Path.Combine(RepoPaths.Shop, plan), "--json", .. Vars], environment, RepoPaths.Root, TimeSpan.FromMinutes(2));
+            ["run", Path.Combine(RepoRoot.Shop, plan), "--json", .. Vars], environment, RepoRoot.Path, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The version shopd reports, read straight from the service (not through Downshift).</summary>
@@ -90,7 +90,7 @@ public sealed class ShopInstall : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await CliRunner.RunProcessAsync(Path.Combine(RepoPaths.Shop, "uninstall-demo.sh"), [Prefix], timeout: TimeSpan.FromMinutes(1));
+        await CliRunner.RunProcessAsync(Path.Combine(RepoRoot.Shop, "uninstall-demo.sh"), [Prefix], timeout: TimeSpan.FromMinutes(1));
         work.Dispose();
     }
 }

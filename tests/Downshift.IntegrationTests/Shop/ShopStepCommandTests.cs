@@ -64,8 +64,9 @@ public sealed class ShopStepCommandTests
             Assert.True(undone.IsSuccess, $"{context.Step.Id} undo: {undone.Detail}");
         }
 
-        // Then 2.3.0 answers again; the command counts go to the test output
-        Assert.Equal("2.3.0", await shop.VersionAsync());
+        // Then 2.3.0 answers again (the stop's undo is a start that knows no port: shopd may need a moment to
+        // listen after supervisord calls it running); the command counts go to the test output
+        await Poll.UntilAsync(async () => await shop.VersionAsync() == "2.3.0", Timeout, "shopd 2.3.0 answering after the undo", TestContext.Current.CancellationToken);
         foreach (var (_, context, _, counts) in run)
         {
             report.Append(FormattableString.Invariant($"{context.Step.Id,-8} {counts[0],5} {counts[1],7} {counts[2],7} {counts[3],4}\n"));

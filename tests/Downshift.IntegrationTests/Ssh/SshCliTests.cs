@@ -16,14 +16,16 @@ public sealed class SshCliTests(SshServerFixture fixture) : IClassFixture<SshSer
     {
         // Given an inventory with the sshd as host 'box' in group 'web', and a plan targeting the group
         var marker = work.Combine("marker");
-        var plan = await WritePlanAsync("web", $$"""{id: mark, kind: shell, command: "echo changed > {{marker}}", undo: "rm -f {{marker}}", check: "test -f {{marker}}"}""");
+        var plan = await WritePlanAsync("web", $$"""{id: mark, kind: shell, command: "echo \"$SSH_CONNECTION\" > {{marker}}", undo: "rm -f {{marker}}", check: "test -f {{marker}}"}""");
 
         // When it runs
         var run = await CliRunner.RunAsync(["run", plan, "--json", "--known-hosts", server.KnownHostsPath], Environment(), cancellationToken: Ct);
 
-        // Then the step ran on the host, over SSH
+        // Then the step ran on the host, over SSH: in a session of this sshd (SSH_CONNECTION ends with its port), logged in by key
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.Equal("changed\n", await File.ReadAllTextAsync(marker, Ct));
+        var connection = (await File.ReadAllTextAsync(marker, Ct)).Trim();
+        Assert.Matches($@"^127\.0\.0\.1 \d+ 127\.0\.0\.1 {server.Port}$", connection);
+        Assert.Contains("Accepted publickey for root", server.LogText, StringComparison.Ordinal);
         var runId = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("run").GetString()!;
 
         // And after the inventory changes, rollback still reaches the host the run used
@@ -91,21 +93,6 @@ public sealed class SshCliTests(SshServerFixture fixture) : IClassFixture<SshSer
             work.Combine("hosts.ini"),
             $"[web]\nbox ansible_host=127.0.0.1 ansible_port={server.Port} ansible_user=root ansible_ssh_private_key_file={server.ClientKeyPath}\n",
             Ct);
-        var plan = work.Combine("plan.yaml");
-        await File.WriteAllTextAsync(plan, $"""
-            downshift: 1
-            name: ssh-test
-            reason: {"{"}kind: other, detail: "over SSH"{"}"}
-            scope: {"{"}kind: system{"}"}
-            from: "1"
-            to: "0"
-            inventory: hosts.ini
-            hosts: [{hosts}]
-            phases:
-              - name: change
-                steps:
-                  - {step}
-            """, Ct);
-        return plan;
+        return await OneStepPlan.WriteAsync(work.Combine("plan.yaml"), "ssh-test", hosts, step, inventory: "hosts.ini");
     }
 }

@@ -168,24 +168,36 @@ public sealed class SshTransportTests(SshServerFixture fixture) : IClassFixture<
         await host.RunAsync(new HostCommand("true"), Ct);
         var sessions = await server.SessionPidsAsync(Ct);
         var running = host.RunAsync(new HostCommand("sleep 3191"), Ct);
-        await WaitUntilRunningAsync(host: null, "[s]leep 3191");
-
-        // When the connection dies (its sshd process is killed)
-        foreach (var pid in sessions)
+        var sleeps = await WaitUntilRunningAsync(host: null, "^sleep 3191$");
+        try
         {
-            await CliRunner.RunProcessAsync("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
+            // When the connection dies (its sshd process is killed)
+            foreach (var pid in sessions)
+            {
+                await KillAsync(pid);
+            }
+
+            // Then the command fails as a transient lost connection (not re-run) …
+            var error = await Assert.ThrowsAsync<DownshiftException>(() => running.WaitAsync(Bound, Ct));
+            Assert.True(error.IsTransient, error.Message);
+            Assert.Contains("lost", error.Message, StringComparison.Ordinal);
+
+            // … and the next command reconnects
+            var next = await host.RunAsync(new HostCommand("echo again"), Ct).WaitAsync(Bound, Ct);
+            Assert.Equal("again\n", next.StdoutText);
         }
-
-        // Then the command fails as a transient lost connection (not re-run) …
-        var error = await Assert.ThrowsAsync<DownshiftException>(() => running.WaitAsync(Bound, Ct));
-        Assert.True(error.IsTransient, error.Message);
-        Assert.Contains("lost", error.Message, StringComparison.Ordinal);
-
-        // … and the next command reconnects
-        var next = await host.RunAsync(new HostCommand("echo again"), Ct).WaitAsync(Bound, Ct);
-        Assert.Equal("again\n", next.StdoutText);
-        await CliRunner.RunProcessAsync("pkill", ["-KILL", "-f", "^sleep 3191$"], cancellationToken: Ct);
+        finally
+        {
+            // The orphaned sleep is this test's own process: end it by the PID it had.
+            foreach (var pid in sleeps)
+            {
+                await KillAsync(pid);
+            }
+        }
     }
+
+    private static Task<ProcessResult> KillAsync(int pid) =>
+        CliRunner.RunProcessAsync("kill", ["-KILL", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], cancellationToken: Ct);
 
     public void Dispose() => connector.Dispose();
 
@@ -196,40 +208,35 @@ public sealed class SshTransportTests(SshServerFixture fixture) : IClassFixture<
 
     private static async Task AssertNothingLeftAsync(IHostTransport host, string pattern)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        CommandResult left;
-        do
-        {
-            left = await host.RunAsync(new HostCommand($"pgrep -af '{pattern}'"), Ct).WaitAsync(Bound, Ct);
-            if (left.ExitCode == 1)
+        var left = "";
+        await Poll.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-        while (DateTime.UtcNow < deadline);
-
-        Assert.Fail($"still running on the host after 10 s:\n{left.StdoutText}");
+                var result = await host.RunAsync(new HostCommand($"pgrep -af '{pattern}'"), Ct).WaitAsync(Bound, Ct);
+                left = result.StdoutText;
+                return result.ExitCode == 1;
+            },
+            TimeSpan.FromSeconds(10),
+            () => $"still running on the host:\n{left}",
+            Ct);
     }
 
-    private static async Task WaitUntilRunningAsync(IHostTransport? host, string pattern)
+    /// <summary>Waits until PATTERN runs (on this machine, or on HOST through its own channel) and returns its PIDs.</summary>
+    private static async Task<IReadOnlyList<int>> WaitUntilRunningAsync(IHostTransport? host, string pattern)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            // The host is this machine: look with pgrep directly when no second channel is wanted.
-            var found = host is null
-                ? (await CliRunner.RunProcessAsync("pgrep", ["-f", pattern], cancellationToken: Ct)).ExitCode == 0
-                : (await host.RunAsync(new HostCommand($"pgrep -f '{pattern}'"), Ct)).ExitCode == 0;
-            if (found)
+        var pids = "";
+        await Poll.UntilAsync(
+            async () =>
             {
-                return;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail($"'{pattern}' did not start within 20 s");
+                // The host is this machine: look with pgrep directly when no second channel is wanted.
+                pids = host is null
+                    ? (await CliRunner.RunProcessAsync("pgrep", ["-f", pattern], cancellationToken: Ct)).Stdout
+                    : (await host.RunAsync(new HostCommand($"pgrep -f '{pattern}'"), Ct).WaitAsync(Bound, Ct)).StdoutText;
+                return pids.Length > 0;
+            },
+            TimeSpan.FromSeconds(20),
+            $"'{pattern}' did not start",
+            Ct);
+        return [.. pids.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
     }
 }

@@ -77,8 +77,11 @@ public sealed class CliRunnerTests
     [Fact]
     public async Task WaitForOutputAsync_TextNeverWritten_FailsWithinItsTimeout()
     {
+        // Given a process that has written "hello" (waited for, so the short wait below is not racing its start)
         await using var process = await CliRunner.StartProcessAsync("/bin/sh", ["-c", "echo hello; sleep 300"], timeout: Short);
+        await process.WaitForOutputAsync("hello", Short, Ct);
 
+        // When it is awaited for text it never writes, Then the wait fails after its own timeout, showing what was written
         var error = await Assert.ThrowsAsync<TimeoutException>(() =>
             process.WaitForOutputAsync("goodbye", TimeSpan.FromMilliseconds(500), Ct));
 
@@ -129,18 +132,10 @@ public sealed class CliRunnerTests
         Assert.InRange(port, 1024, 65535);
     }
 
-    private static async Task AssertEventuallyGoneAsync(string pid)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            if (!Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail($"process {pid} is still running after the tree was killed");
-    }
+    private static Task AssertEventuallyGoneAsync(string pid) =>
+        Poll.UntilAsync(
+            () => Task.FromResult(!Directory.Exists($"/proc/{pid}") || File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(5),
+            $"process {pid} is still running after the tree was killed",
+            Ct);
 }

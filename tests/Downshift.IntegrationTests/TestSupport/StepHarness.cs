@@ -10,14 +10,15 @@ public sealed class StepHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
+    private readonly TempDirectory root = new("downshift-steps-");
+
     public StepHarness()
     {
-        Root = Directory.CreateTempSubdirectory("downshift-steps-").FullName;
         Directory.CreateDirectory(PlanDirectory);
         Directory.CreateDirectory(HostDirectory);
     }
 
-    public string Root { get; }
+    public string Root => root.Path;
 
     public string PlanDirectory => Path.Combine(Root, "plan");
 
@@ -59,7 +60,7 @@ public sealed class StepHarness : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        Directory.Delete(Root, recursive: true);
+        root.Dispose();
         return ValueTask.CompletedTask;
     }
 }

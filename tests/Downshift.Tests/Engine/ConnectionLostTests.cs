@@ -6,7 +6,8 @@ namespace Downshift.Tests.Engine;
 
 /// <summary>
 /// A connection that breaks mid-step (logic only: the transport below throws the SSH transport's
-/// ConnectionLost; the real cut, a lab host's link going down, is in the integration tests).
+/// ConnectionLost). The real cuts over SSH to lab hosts are in the integration tests' ShopFleetCliTests:
+/// SSH sessions killed under a step with a check, and a host's link taken down under a step with none.
 /// </summary>
 public sealed class ConnectionLostTests
 {

@@ -13,10 +13,11 @@ internal sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
-    private readonly TempDirectory temp = new("downshift-engine-");
+    private readonly TempDirectory temp;
 
-    private EngineHarness(SqliteJournal journal)
+    private EngineHarness(TempDirectory temp, SqliteJournal journal)
     {
+        this.temp = temp;
         Journal = journal;
     }
 
@@ -36,10 +37,11 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public static async Task<EngineHarness> CreateAsync()
     {
-        var dir = Directory.CreateTempSubdirectory("downshift-journal-").FullName;
-        var journal = await SqliteJournal.OpenAsync(Path.Combine(dir, "journal.db"), TimeProvider.System, Ct)
+        // The journal sits in its own folder of the temp dir, apart from the steps' marker files.
+        var temp = new TempDirectory("downshift-engine-");
+        var journal = await SqliteJournal.OpenAsync(temp.Combine("journal", "journal.db"), TimeProvider.System, Ct)
             .WaitAsync(Bound, Ct);
-        return new EngineHarness(journal);
+        return new EngineHarness(temp, journal);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -83,9 +85,7 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        var journalDir = Path.GetDirectoryName(Journal.Location)!;
         await Journal.DisposeAsync();
-        Directory.Delete(journalDir, recursive: true);
         temp.Dispose();
     }
 }

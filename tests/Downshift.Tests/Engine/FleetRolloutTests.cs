@@ -136,6 +136,8 @@ public sealed class FleetRolloutTests
     [Fact]
     public async Task RunAsync_ConcurrencyTwo_NeverMoreThanTwoHostsAtOnceButTwoDoOverlap()
     {
+        // LOG: how many hosts were in the step when one entered it. Then each host waits (2 s at most) until a
+        // second host is in the step too and writes what it saw to SEEN: the overlap is forced, not left to timing.
         await using var h = await EngineHarness.CreateAsync();
         var (plan, _) = h.Load("""
             strategy:
@@ -145,7 +147,7 @@ public sealed class FleetRolloutTests
                 steps:
                   - id: busy
                     kind: shell
-                    command: "mkdir -p {{ dir }}/now && touch {{ dir }}/now/$HOST_NAME && ls {{ dir }}/now | wc -l >> {{ dir }}/LOG && sleep 0.4 && rm {{ dir }}/now/$HOST_NAME"
+                    command: "mkdir -p {{ dir }}/now && touch {{ dir }}/now/$HOST_NAME && ls {{ dir }}/now | wc -l >> {{ dir }}/LOG && for i in $(seq 40); do n=$(ls {{ dir }}/now | wc -l); [ $n -ge 2 ] && break; sleep 0.05; done; echo $n >> {{ dir }}/SEEN; rm {{ dir }}/now/$HOST_NAME"
                     undo: none
                     undo-reason: test
             """);
@@ -158,7 +160,8 @@ public sealed class FleetRolloutTests
         var counts = h.Log().Select(int.Parse).ToList();
         Assert.Equal(6, counts.Count);
         Assert.All(counts, c => Assert.InRange(c, 1, 2));
-        Assert.Contains(2, counts);
+        var seen = (await File.ReadAllLinesAsync(Path.Combine(h.Dir, "SEEN"), Ct)).Select(int.Parse).ToList();
+        Assert.Contains(2, seen);
     }
 
     [Fact]

@@ -205,16 +205,14 @@ public sealed class RunEngineTests
     [Fact]
     public async Task RunAsync_StepTimesOut_FailsFastAndRollsBack()
     {
-        // Given a step that sleeps 10s with a 300ms timeout
+        // Given a step that would sleep far longer than the harness waits for a run (EngineHarness.Bound), with a 300ms timeout
         await using var h = await EngineHarness.CreateAsync();
-        var phases = ThreeSteps.Replace("echo b >> {{ dir }}/LOG\"", "sleep 10\"\n        timeout: 300ms", StringComparison.Ordinal);
-        var clock = Stopwatch.StartNew();
+        var phases = ThreeSteps.Replace("echo b >> {{ dir }}/LOG\"", "sleep 120\"\n        timeout: 300ms", StringComparison.Ordinal);
 
-        // When
+        // When (the run ends within Bound only if the timeout killed the step)
         var result = await h.RunAsync(phases);
 
         // Then
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
         Assert.Equal(RunStatus.RolledBack, result.Status);
         Assert.Contains("step 'b' failed: ", result.Summary, StringComparison.Ordinal);
         Assert.Contains("timed out after 0.3s", result.Summary, StringComparison.Ordinal);
@@ -227,12 +225,11 @@ public sealed class RunEngineTests
     [Fact]
     public async Task RunAsync_CancelledDuringStep_CancelledAndEarlierStepsUndone()
     {
-        // Given b sleeps 10s after saying it started
+        // Given b, after saying it started, sleeps far longer than the run may take (EngineHarness.Bound)
         await using var h = await EngineHarness.CreateAsync();
         var phases = ThreeSteps.Replace(
-            "echo b >> {{ dir }}/LOG\"", "echo b >> {{ dir }}/LOG; sleep 10\"", StringComparison.Ordinal);
+            "echo b >> {{ dir }}/LOG\"", "echo b >> {{ dir }}/LOG; sleep 120\"", StringComparison.Ordinal);
         using var cancel = new CancellationTokenSource();
-        var clock = Stopwatch.StartNew();
 
         // When the operator cancels while b sleeps
         var run = h.RunAsync(phases, new RunControl(cancel.Token, CancellationToken.None));
@@ -245,8 +242,7 @@ public sealed class RunEngineTests
         await cancel.CancelAsync();
         var result = await run.WaitAsync(EngineHarness.Bound, Ct);
 
-        // Then the run is cancelled, fast, b and a undone, c never run
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}");
+        // Then the run is cancelled (within Bound: the cancel killed b), b and a undone, c never run
         Assert.Equal(RunStatus.Cancelled, result.Status);
         Assert.Equal(["a", "b", "undo-b", "undo-a"], h.Log());
         var records = await h.RecordsAsync(result.RunId);

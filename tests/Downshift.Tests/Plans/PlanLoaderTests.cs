@@ -3,7 +3,6 @@ using Downshift.Plans;
 using Downshift.Steps;
 using Downshift.Steps.HttpCheck;
 using Downshift.Steps.Shell;
-using Downshift.Tests.TestSupport;
 
 namespace Downshift.Tests.Plans;
 

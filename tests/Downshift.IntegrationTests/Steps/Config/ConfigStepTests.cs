@@ -19,8 +19,9 @@ public sealed class ConfigStepTests : IAsyncLifetime
         var path = Path.Combine(harness.HostDirectory, "shopd.conf");
         var original = "# shopd\nport = 80\ncache_mb = 64 # big\n"u8.ToArray();
         await System.IO.File.WriteAllBytesAsync(path, original, TestContext.Current.CancellationToken);
-        await harness.RunAsync($"chmod 0640 {path}; chown nobody:nogroup {path} 2>/dev/null || true");
+        await harness.RunAsync($"chmod 0640 {path}; chown nobody:nogroup {path}");
         var before = await harness.StatAsync(path);
+        Assert.Contains(" nobody nogroup ", before, StringComparison.Ordinal);
         var options = Options(path, set: new() { ["port"] = new ScalarValue("8080", false) }, remove: ["cache_mb"]);
         var (executor, context) = Create(options);
 

@@ -20,8 +20,9 @@ public sealed class FileStepTests : IAsyncLifetime
         var target = Path.Combine(harness.HostDirectory, "app.conf");
         byte[] original = [0x00, 0xFF, .. "old\n"u8];
         await System.IO.File.WriteAllBytesAsync(target, original, TestContext.Current.CancellationToken);
-        await harness.RunAsync($"chmod 0600 {target}; chown nobody:nogroup {target} 2>/dev/null || true");
+        await harness.RunAsync($"chmod 0600 {target}; chown nobody:nogroup {target}");
         var before = await harness.StatAsync(target);
+        Assert.Contains(" nobody nogroup ", before, StringComparison.Ordinal);
         var options = new FileOptions { Path = target, Content = "new content\n", Mode = "0644" };
         var (executor, context) = Create(options);
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Downshift.Hosts;
+using Downshift.Steps.Internal;
 
 namespace Downshift.Steps.Config.Internal;
 

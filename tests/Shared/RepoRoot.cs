@@ -1,10 +1,14 @@
-namespace Downshift.Tests.TestSupport;
+namespace Downshift.Testing;
 
 /// <summary>The clone the tests run from: the nearest directory above the test binaries that holds Downshift.sln.</summary>
 public static class RepoRoot
 {
     public static string Path { get; } = Find();
 
+    /// <summary>examples/shop: the demo system, its packages and plans.</summary>
+    public static string Shop => Combine("examples", "shop");
+
+    /// <summary>An absolute path inside the clone.</summary>
     public static string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     private static string Find()
@@ -17,6 +21,6 @@ public static class RepoRoot
             }
         }
 
-        throw new InvalidOperationException($"no Downshift.sln above {AppContext.BaseDirectory}");
+        throw new DirectoryNotFoundException($"no Downshift.sln above {AppContext.BaseDirectory}");
     }
 }
