@@ -62,8 +62,9 @@ internal sealed class ServiceExecutor(ServiceOptions options) : IStepExecutor
         var prior = Enum.TryParse<ServiceState>(prepared.Get(PriorStateKey), out var state) ? state : ServiceState.Unknown;
         var action = (options.Action, prior) switch
         {
-            (ServiceAction.Stop, ServiceState.Running) => ServiceAction.Start,
-            (ServiceAction.Start, _) when prior.IsDown() => ServiceAction.Stop,
+            // A service on its way up or down counts as where it was heading.
+            (ServiceAction.Stop, ServiceState.Running or ServiceState.Starting) => ServiceAction.Start,
+            (ServiceAction.Start, _) when prior.IsDown() || prior == ServiceState.Stopping => ServiceAction.Stop,
             (ServiceAction.Restart, _) => ServiceAction.Restart,
             _ => (ServiceAction?)null,
         };

@@ -102,8 +102,29 @@ public sealed class ServiceStepTests : IAsyncLifetime
 
         // Then it fails: the command did not return within the wait and the program is still stopping
         Assert.False(outcome.IsSuccess);
-        Assert.Contains("stubborn did not stop within 1s: it is transitioning", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("stubborn did not stop within 1s: it is stopping", outcome.Detail, StringComparison.Ordinal);
         Assert.Contains("did not return within 1s", outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StopThenUndo_ProgramStillStarting_UndoStartsItAgain()
+    {
+        // Given a program supervisord is still starting (startsecs 10): meant to run, not yet RUNNING
+        await supervisor.Harness.RunAsync($"supervisorctl -c {Sh.Quote(supervisor.Config)} start slow >/dev/null 2>&1 &");
+        await Poll.UntilAsync(async () => (await supervisor.StatusAsync("slow")).Contains(" STARTING ", StringComparison.Ordinal), StepHarness.Timeout, "slow is STARTING", Token);
+        var (executor, context) = Create(supervisor.Harness.Host, "slow", ServiceAction.Stop);
+
+        // When checked, prepared, stopped and undone
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(StepHarness.Timeout, Token));
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(StepHarness.Timeout, Token);
+        Assert.True((await executor.ExecuteAsync(context, prepared, Token).WaitAsync(StepHarness.Timeout, Token)).IsSuccess);
+        Assert.Contains(" STOPPED ", await supervisor.StatusAsync("slow"), StringComparison.Ordinal);
+        var undone = await executor.UndoAsync(context, prepared, Token).WaitAsync(TimeSpan.FromSeconds(60), Token);
+
+        // Then the undo started it again: it was on its way up before the step
+        Assert.Equal("Starting", prepared.Get("prior-state"));
+        Assert.True(undone.IsSuccess, undone.Detail);
+        Assert.Contains(" RUNNING ", await supervisor.StatusAsync("slow"), StringComparison.Ordinal);
     }
 
     [Fact]

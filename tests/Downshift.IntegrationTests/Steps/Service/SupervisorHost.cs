@@ -7,7 +7,7 @@ namespace Downshift.IntegrationTests.Steps.Service;
 /// <summary>
 /// A real supervisord of its own in a temporary directory, with programs that behave well or badly:
 /// <c>web</c> (a Python HTTP server on <see cref="Port"/>), <c>deaf</c> (runs, never listens),
-/// <c>crashy</c> (exits at once, saying why) and <c>stubborn</c> (ignores SIGTERM; killed after 5 s).
+/// <c>crashy</c> (exits at once, saying why), <c>slow</c> (STARTING for 10 s) and <c>stubborn</c> (ignores SIGTERM; killed after 5 s).
 /// None starts on its own. Disposing shuts that supervisord down (by its own PID) and removes the directory.
 /// </summary>
 public sealed class SupervisorHost : IAsyncDisposable
@@ -56,6 +56,10 @@ public sealed class SupervisorHost : IAsyncDisposable
             autostart=false
             startsecs=1
             startretries=0
+            [program:slow]
+            command=sleep 1000
+            autostart=false
+            startsecs=10
             [program:stubborn]
             command=bash -c 'trap "" TERM; while :; do sleep 0.2; done'
             autostart=false

@@ -16,7 +16,9 @@ public sealed class ServiceStatusTests
     [InlineData("shopd                            RUNNING   pid 1234, uptime 0:00:05", 0, "Running")]
     [InlineData("shopd                            STOPPED   Nov 24 12:00 AM", 3, "Stopped")]
     [InlineData("shopd                            EXITED    Nov 24 12:00 AM", 3, "Stopped")]
-    [InlineData("shopd                            STARTING", 3, "Transitioning")]
+    [InlineData("shopd                            STARTING", 3, "Starting")]
+    [InlineData("shopd                            BACKOFF   Exited too quickly", 3, "Starting")]
+    [InlineData("shopd                            STOPPING", 3, "Stopping")]
     [InlineData("shopd                            FATAL     Exited too quickly (process log may have details)", 3, "Failed")]
     [InlineData("shopd: ERROR (no such process)", 4, "Unknown")]
     public async Task SupervisorState_StatusLine_MapsToState(string line, int exitCode, string expected)
@@ -29,7 +31,8 @@ public sealed class ServiceStatusTests
     [Theory]
     [InlineData("active", "Running")]
     [InlineData("inactive", "Stopped")]
-    [InlineData("deactivating", "Transitioning")]
+    [InlineData("deactivating", "Stopping")]
+    [InlineData("activating", "Starting")]
     [InlineData("failed", "Failed")]
     [InlineData("unknown", "Unknown")]
     public async Task SystemdState_IsActiveWord_MapsToState(string word, string expected) =>
@@ -46,7 +49,8 @@ public sealed class ServiceStatusTests
     [InlineData("Stopped", true)]
     [InlineData("Failed", true)]
     [InlineData("Running", false)]
-    [InlineData("Transitioning", false)]
+    [InlineData("Starting", false)]
+    [InlineData("Stopping", false)]
     [InlineData("Unknown", false)]
     public void IsDown_State_TrueOnlyWhenNotRunning(string state, bool down) =>
         Assert.Equal(down, Enum.Parse<ServiceState>(state).IsDown());

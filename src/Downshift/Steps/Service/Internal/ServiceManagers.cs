@@ -6,7 +6,11 @@ internal enum ServiceState
 {
     Running,
     Stopped,
-    Transitioning,
+    /// <summary>On its way up (supervisor STARTING or BACKOFF, systemd activating or reloading): meant to run.</summary>
+    Starting,
+
+    /// <summary>On its way down (supervisor STOPPING, systemd deactivating): meant to be stopped.</summary>
+    Stopping,
     Failed,
     Unknown,
 }
@@ -21,7 +25,8 @@ internal static class ServiceStates
     {
         "running" => ServiceState.Running,
         "stopped" => ServiceState.Stopped,
-        "transitioning" => ServiceState.Transitioning,
+        "starting" => ServiceState.Starting,
+        "stopping" => ServiceState.Stopping,
         "failed" => ServiceState.Failed,
         _ => ServiceState.Unknown,
     };
@@ -47,7 +52,7 @@ internal abstract class ServiceManager(string name)
 
     public abstract IReadOnlyList<string> CommandWords(ServiceAction action);
 
-    /// <summary>Bash defining <c>state</c>: prints running, stopped, transitioning, failed or unknown.</summary>
+    /// <summary>Bash defining <c>state</c>: prints running, stopped, starting, stopping, failed or unknown.</summary>
     public abstract string StateFunction { get; }
 
     /// <summary>Bash defining <c>recent</c>: prints the service's recent log, for a failure message.</summary>
@@ -85,7 +90,7 @@ internal sealed class SystemdManager(string name) : ServiceManager(name)
 
     public override string StateFunction =>
         $"state() {{ case $(systemctl is-active {Sh.Quote(ServiceName)} 2>/dev/null) in active) echo running;; inactive) echo stopped;; " +
-        "activating|deactivating|reloading) echo transitioning;; failed) echo failed;; *) echo unknown;; esac; }";
+        "activating|reloading) echo starting;; deactivating) echo stopping;; failed) echo failed;; *) echo unknown;; esac; }";
 
     public override string RecentFunction => $"recent() {{ journalctl -u {Sh.Quote(ServiceName)} -n 20 --no-pager 2>&1; }}";
 }
@@ -107,7 +112,7 @@ internal sealed class SupervisorManager(string name, string? config) : ServiceMa
     // The status line is "NAME  STATE  description"; the spaces around the subject keep a bare "NAME STATE" matching.
     public override string StateFunction =>
         $"state() {{ case \" $({string.Join(' ', SupervisorClient.CommandWords("status", ServiceName, config).Select(Sh.Quote))} 2>&1) \" in *' RUNNING '*) echo running;; " +
-        "*' STOPPED '*|*' EXITED '*) echo stopped;; *' STARTING '*|*' STOPPING '*|*' BACKOFF '*) echo transitioning;; " +
+        "*' STOPPED '*|*' EXITED '*) echo stopped;; *' STARTING '*|*' BACKOFF '*) echo starting;; *' STOPPING '*) echo stopping;; " +
         "*' FATAL '*) echo failed;; *) echo unknown;; esac; }";
 
     // stderr has its own log unless the program redirects it into stdout's: read both, keep what exists.

@@ -41,7 +41,7 @@ internal static class ServiceScript
                    ? "  if reached \"$s\"; then if port_open; then p=open; break; fi; p=closed\n"
                    : "  if reached \"$s\"; then break\n") +
                // A start has failed for good: failed state, a failing command with nothing under way, or run-then-exited.
-               "  elif [ $want = running ] && { [ \"$s\" = failed ] || { [ $rc -ne 0 ] && [ \"$s\" != transitioning ]; } " +
+               "  elif [ $want = running ] && { [ \"$s\" = failed ] || { [ $rc -ne 0 ] && [ \"$s\" != starting ] && [ \"$s\" != stopping ]; } " +
                "|| { [ $exit_tells = 1 ] && [ $rc -eq 0 ] && [ \"$s\" = stopped ]; }; }; then break\n" +
                "  elif [ $rc -ne 0 ] && [ \"$s\" = unknown ]; then break\n" +
                "  fi\n" +
