@@ -61,6 +61,7 @@ internal sealed class SshClientOpener(SshOptions options, TimeProvider timeProvi
             Timeout = options.ConnectTimeout,
         };
         PreferKnownKeyTypes(info, knownHosts.KnownKeyTypes(host.Address, host.Port));
+        DemoteSlowKeyExchanges(info);
 
         var client = new SshClient(info) { KeepAliveInterval = KeepAlive };
         HostKeyVerdict? verdict = null;
@@ -161,6 +162,27 @@ internal sealed class SshClientOpener(SshOptions options, TimeProvider timeProvi
         {
             info.HostKeyAlgorithms.Add(name, factory);
         }
+    }
+
+    /// <summary>
+    /// SSH.NET offers sntrup761x25519 before curve25519, and OpenSSH 9.0–9.8 servers (Debian 12's 9.2)
+    /// pick it; its managed implementation costs the controller about half its CPU per handshake (20
+    /// hosts: 2.4 s → 1.2 s of CPU, measured on the lab). It goes after curve25519; mlkem768x25519 (post-quantum
+    /// too, cheap, OpenSSH ≥ 9.9) stays first, so newer servers still get a post-quantum exchange.
+    /// </summary>
+    internal static void DemoteSlowKeyExchanges(ConnectionInfo info)
+    {
+        var all = info.KeyExchangeAlgorithms.ToList();
+        var ordered = all.Where(a => !IsSlow(a.Key)).ToList();
+        var after = ordered.FindLastIndex(a => a.Key.StartsWith("curve25519-sha256", StringComparison.Ordinal)) + 1;
+        ordered.InsertRange(after, all.Where(a => IsSlow(a.Key)));
+        info.KeyExchangeAlgorithms.Clear();
+        foreach (var (name, factory) in ordered)
+        {
+            info.KeyExchangeAlgorithms.Add(name, factory);
+        }
+
+        static bool IsSlow(string name) => name.StartsWith("sntrup761", StringComparison.Ordinal);
     }
 
     private static DownshiftException Classify(HostEntry host, string user, Exception e) => e switch
