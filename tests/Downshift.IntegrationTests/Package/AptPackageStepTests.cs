@@ -191,6 +191,33 @@ public sealed class AptPackageStepTests(PackageLab lab)
     }
 
     [Fact]
+    public async Task Execute_DependentInstalledAfterStaging_AptRemovesNothingAndTheStepFails()
+    {
+        // Given a downgrade staged while shopd changed alone (so execute tries dpkg -i first)
+        await InstallAsync("2.3.0", editConf: false);
+        var options = Options("2.1.0");
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-dependent", options);
+        var staged = await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(staged.IsSuccess, staged.Detail);
+        Assert.Contains("no other package changes", staged.Detail, StringComparison.Ordinal);
+
+        // And then, before the change, a package that needs shopd >= 2.3.0 arrives
+        await AddOnAsync();
+
+        // When prepared and executed
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then apt, not dpkg alone, weighed the dependent and was not allowed to remove it: the step fails, both stay as they were
+        TestContext.Current.TestOutputHelper?.WriteLine($"outcome: {outcome.Detail}");
+        Assert.False(outcome.IsSuccess);
+        Assert.Contains("remove is disabled", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal("2.3.0 ii ", await StatusAsync());
+        Assert.Equal("1.0 ii ", (await lab.CheckedExecAsync(Host, "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd-reports")).TrimEnd('\n'));
+    }
+
+    [Fact]
     public async Task Execute_PackageLeftUnpacked_FinishesItFirstAndSaysSo()
     {
         // Given shopd 2.3.0 unpacked again but not configured (iU), as an interrupted dpkg leaves it

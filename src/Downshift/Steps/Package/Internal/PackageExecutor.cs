@@ -18,6 +18,9 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
 
     private PackageManager? resolved;
     private bool staged;
+
+    /// <summary>Staging's simulation changed this package alone: the package manager's dependency solver has nothing to do at the change.</summary>
+    private bool alone;
     private ScriptReport? inspected;
 
     public string Describe() =>
@@ -45,6 +48,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
         }
 
         staged = true;
+        alone = changes.All(c => c.Name == options.Name);
         var installed = report.One("installed") is { Length: > 0 } v ? v : "(not installed)";
         var saved = string.Join("; ", report.All("saved"));
         var notes = report.All("note");
@@ -144,7 +148,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
             $"P={Sh.Quote(options.Name)}; V={Sh.Quote(options.Version)}; W={Sh.Quote(context.WorkDirectory.TrimEnd('/'))}; " +
             $"C={(options.Conffiles == ConffilePolicy.New ? "new" : "old")}; H={(options.Hold ? 1 : 0)}; " +
             $"PV={Sh.Quote(prepared.Get(PreviousVersionKey) ?? "")}; HELD={Sh.Quote(prepared.Get(HeldKey) ?? "false")}; " +
-            $"LEFT={Sh.Quote(prepared.Get(LeftoversKey) ?? "")}\n";
+            $"LEFT={Sh.Quote(prepared.Get(LeftoversKey) ?? "")}; ALONE={(staged && alone ? 1 : 0)}; NOREMOVE={(options.AllowChanges.Count == 0 ? 1 : 0)}\n";
         return context.Host.RunAsync(
             new HostCommand(prelude + manager.Functions + "\n" + body)
             {
