@@ -180,8 +180,8 @@ if os.path.exists(db) and d_runs:
     p(f"Runs: {', '.join(r['runid'] for r in d_runs)} (`downshift log RUN` on the run's journal shows every record).\n")
     p("| part of the wall time | median (s) |")
     p("|---|---|")
-    for k, label in [("cli", "CLI start → RunStarted (process start, plan, inventory, ssh connect + lease of every host)"),
-                     ("lease", "RunStarted → last LeaseAcquired record (journal only)"),
+    for k, label in [("cli", "CLI start → RunStarted (process start, plan, inventory; the run is journaled before any host is touched)"),
+                     ("lease", "RunStarted → last LeaseAcquired (ssh connect + lease of every host, in parallel)"),
                      ("stage", "staging all hosts (before any host stops)"),
                      ("hosts", "first step started → last step succeeded (stop, package, start, check)"),
                      ("finish", "last step → RunFinished"), ("release", "RunFinished → last lease released (all hosts at once)"),
