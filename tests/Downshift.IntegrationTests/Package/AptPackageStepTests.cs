@@ -97,6 +97,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
         TestContext.Current.TestOutputHelper?.WriteLine($"outcome: {outcome.Detail}");
         Assert.False(outcome.IsSuccess);
         Assert.Contains("2.2.0", outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains("post-installation script", outcome.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("apt-get install does the change", outcome.Detail, StringComparison.Ordinal);
         Assert.Equal("2.2.0 iF ", await StatusAsync());
         Assert.Equal("shopd_2.2.0.deb\nshopd_2.3.0.deb", (await lab.CheckedExecAsync(Host, $"cd {Work}-broken && ls *.deb")).Trim());
 

@@ -61,9 +61,10 @@ internal sealed class AptManager : PackageManager
           local rc=0
           if [ "$ALONE" = 1 ] && [ -z "$(rdeps)" ]; then
             # Staging simulated this exact change, nothing else moves and no installed package depends on P:
-            # dpkg does it without loading apt's cache (a third of the CPU). What dpkg refuses goes to apt.
+            # dpkg does it without loading apt's cache (a third of the CPU). A dependency dpkg refuses goes to
+            # apt; a failing maintainer script would fail under apt the same way, so it is reported as it is.
             dpkg -i --force-downgrade "${DPKG_CONF[@]}" "$1" >"$W/.install.log" 2>&1 || rc=$?
-            if [ "$rc" -ne 0 ]; then
+            if [ "$rc" -ne 0 ] && grep -q 'dependency problems' "$W/.install.log"; then
               echo "note=dpkg -i refused ($(errors "$W/.install.log")): apt-get install does the change"; rc=0
               apt_install "$1" "${DPKG_CONF[@]}" >>"$W/.install.log" 2>&1 || rc=$?
             fi
