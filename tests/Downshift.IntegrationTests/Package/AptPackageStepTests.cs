@@ -162,6 +162,12 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.Equal("2.3.0 ii ", await StatusAsync());
         Assert.Equal(EditedConf, await lab.CheckedExecAsync(Host, $"cat {Conf}"));
         Assert.Equal("", (await lab.CheckedExecAsync(Host, $"ls {Conf}.dpkg-* 2>/dev/null || true")).Trim());
+
+        // And the file the undo replaced (the package's, taken by the change) is kept in the run's work directory, not lost
+        Assert.Contains($"the files they replaced are kept: {Conf} as ", undo.Detail ?? "", StringComparison.Ordinal);
+        var replaced = await lab.CheckedExecAsync(Host, $"cat {Work}-confnew/conffiles.replaced{Conf}");
+        Assert.NotEqual(EditedConf, replaced);
+        Assert.Contains("port=", replaced, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class SupervisorClientTests : IAsyncLifetime
 
         Assert.Equal((0, "web: started"), (start.ExitCode, start.StdoutText.Trim()));
         Assert.StartsWith("web RUNNING pid ", running.StdoutText, StringComparison.Ordinal);
-        Assert.Equal((0, "web: ERROR (already started)"), (again.ExitCode, again.StdoutText.Trim()));
+        Assert.Equal((3, "web: ERROR (already started)"), (again.ExitCode, again.StdoutText.Trim()));
         Assert.Equal((0, "web: stopped"), (stop.ExitCode, stop.StdoutText.Trim()));
         Assert.Contains(" STOPPED ", await supervisor.StatusAsync("web"), StringComparison.Ordinal);
         Assert.False(System.IO.File.Exists(Marker), "the client called supervisorctl although it could talk to supervisord itself");

@@ -49,8 +49,8 @@ internal sealed class AptManager : PackageManager
         # The undo always keeps the file in place: the admin's saved conffiles are put back after it.
         DPKG_KEEP=(--force-confdef --force-confold)
         apt_install() { local o a=(); for o in "${@:2}"; do a+=(-o "Dpkg::Options::=$o"); done; apt-get install -y -q --allow-downgrades --allow-change-held-packages "${APT_EXTRA[@]}" "${a[@]}" "$1"; }
-        # Staging refused every removal the plan did not allow: at the change apt may not remove either.
-        APT_EXTRA=(); if [ "$NOREMOVE" = 1 ]; then APT_EXTRA=(--no-remove); fi
+        # Staging refuses every removal (allow-changes never allows one): apt may not remove anything either.
+        APT_EXTRA=(--no-remove)
         # Installed packages (other than P) that name P in Depends, Pre-Depends or Breaks: dpkg alone would not weigh them.
         rdeps() {
           dpkg-query -W -f '${db:Status-Abbrev}\t${Package}\t${Depends}, ${Pre-Depends}, ${Breaks}\n' 2>/dev/null |

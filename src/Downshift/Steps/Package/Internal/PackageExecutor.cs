@@ -121,8 +121,10 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
         var report = ScriptReport.Parse(result.StdoutText);
         var restored = report.All("restored");
         var removed = report.All("removed");
+        var kept = report.All("kept");
         var detail = Details(report, prepared) +
                      (restored.Count > 0 ? $"; put back the conffiles saved before the change: {string.Join(", ", restored)}" : "") +
+                     (kept.Count > 0 ? $"; the files they replaced are kept: {string.Join(", ", kept)}" : "") +
                      (removed.Count > 0 ? $"; removed {string.Join(", ", removed)} (left by the change)" : "");
         return result.Succeeded
             ? StepOutcome.Succeeded($"{options.Name} is {Previous(prepared)} again (hold: {prepared.Get(HeldKey) ?? "false"}){detail}")
@@ -148,7 +150,7 @@ internal sealed class PackageExecutor(PackageOptions options) : IStepExecutor, I
             $"P={Sh.Quote(options.Name)}; V={Sh.Quote(options.Version)}; W={Sh.Quote(context.WorkDirectory.TrimEnd('/'))}; " +
             $"C={(options.Conffiles == ConffilePolicy.New ? "new" : "old")}; H={(options.Hold ? 1 : 0)}; " +
             $"PV={Sh.Quote(prepared.Get(PreviousVersionKey) ?? "")}; HELD={Sh.Quote(prepared.Get(HeldKey) ?? "false")}; " +
-            $"LEFT={Sh.Quote(prepared.Get(LeftoversKey) ?? "")}; ALONE={(staged && alone ? 1 : 0)}; NOREMOVE={(options.AllowChanges.Count == 0 ? 1 : 0)}\n";
+            $"LEFT={Sh.Quote(prepared.Get(LeftoversKey) ?? "")}; ALONE={(staged && alone ? 1 : 0)}\n";
         return context.Host.RunAsync(
             new HostCommand(prelude + manager.Functions + "\n" + body)
             {

@@ -122,6 +122,8 @@ internal abstract class PackageManager
           while IFS= read -r r; do
             f="/$r"; s="$SAVED/$r"
             if cmp -s -- "$s" "$f" && [ "$(stat -c '%a %u %g' -- "$s")" = "$(stat -c '%a %u %g' -- "$f")" ]; then continue; fi
+            # The file being replaced may hold edits made since the change: it is kept, never just overwritten.
+            if [ -f "$f" ]; then mkdir -p -- "$SAVED.replaced/$(dirname -- "$r")" && cp -a -- "$f" "$SAVED.replaced/$r" || { echo "cannot keep a copy of $f before putting the saved one back" >&2; bad=1; continue; }; echo "kept=$f as $SAVED.replaced/$r"; fi
             if mkdir -p -- "$(dirname -- "$f")" && cp -a -- "$s" "$f.downshift-restore" && mv -f -- "$f.downshift-restore" "$f"; then echo "restored=$f"
             else echo "cannot put the saved $f back from $s" >&2; bad=1; fi
           done < <(cd "$SAVED" && find . -type f -printf '%P\n')

@@ -13,8 +13,9 @@ internal static class SupervisorClient
 {
     /// <summary>
     /// The program and arguments that run ACTION (status, start, stop, restart) on NAME: start and stop wait
-    /// as supervisorctl's do (startsecs, stopwaitsecs); a start of a running or a stop of a stopped program
-    /// succeeds; a spawn error exits 7, an unknown program 4.
+    /// as supervisorctl's do (startsecs, stopwaitsecs); a start of a program already started (also while
+    /// STARTING or BACKOFF) or a stop of one not running (also while STOPPING) exits 3, so the caller reads
+    /// the state; a spawn error or an unknown program in a start or stop exits 7, an unknown program in a status 4.
     /// </summary>
     public static IReadOnlyList<string> CommandWords(string action, string name, string? config) =>
         ["sh", "-c", Interpreter, Script, action, name, config ?? ""];
@@ -79,6 +80,10 @@ internal static class SupervisorClient
                     print(error(fault))
                     if fault.faultCode != ALREADY[step]:
                         sys.exit(7)
+                    # "already started" also answers STARTING and BACKOFF, "not running" also STOPPING:
+                    # not a success the caller may trust without reading the state.
+                    if action != "restart" or step == "start":
+                        sys.exit(3)
         except xmlrpc.client.Fault as fault:
             print(error(fault))
             sys.exit(4)
