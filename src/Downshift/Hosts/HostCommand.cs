@@ -10,6 +10,16 @@ public sealed record HostCommand(string Script)
 
     public ReadOnlyMemory<byte>? Stdin { get; init; }
 
+    /// <summary>
+    /// Streams the command's stdout into this stream instead of keeping it in
+    /// <see cref="CommandResult.Stdout"/> (which is then empty): for archives and dumps that do not
+    /// belong in memory. The caller owns the stream; the transport neither seeks nor closes it.
+    /// </summary>
+    public Stream? StdoutTo { get; init; }
+
+    /// <summary>Streams this into the command's stdin (read to its end, then stdin is closed); wins over <see cref="Stdin"/>.</summary>
+    public Stream? StdinFrom { get; init; }
+
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyDictionary<string, string>? Environment { get; init; }

@@ -35,9 +35,9 @@ public sealed class LocalTransport(TimeProvider timeProvider) : IHostTransport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            var stdout = CopyAsync(process.StandardOutput.BaseStream, linked.Token);
-            var stderr = CopyAsync(process.StandardError.BaseStream, linked.Token);
-            await WriteStdinAsync(process, command.Stdin, linked.Token);
+            var stdout = CopyAsync(process.StandardOutput.BaseStream, command.StdoutTo, linked.Token);
+            var stderr = CopyAsync(process.StandardError.BaseStream, null, linked.Token);
+            await WriteStdinAsync(process, command, linked.Token);
             await process.WaitForExitAsync(linked.Token);
             var output = await stdout;
             var error = await stderr;
@@ -61,11 +61,15 @@ public sealed class LocalTransport(TimeProvider timeProvider) : IHostTransport
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private static async Task WriteStdinAsync(Process process, ReadOnlyMemory<byte>? stdin, CancellationToken cancellationToken)
+    private static async Task WriteStdinAsync(Process process, HostCommand command, CancellationToken cancellationToken)
     {
         try
         {
-            if (stdin is { } bytes)
+            if (command.StdinFrom is { } source)
+            {
+                await source.CopyToAsync(process.StandardInput.BaseStream, cancellationToken);
+            }
+            else if (command.Stdin is { } bytes)
             {
                 await process.StandardInput.BaseStream.WriteAsync(bytes, cancellationToken);
             }
@@ -78,8 +82,14 @@ public sealed class LocalTransport(TimeProvider timeProvider) : IHostTransport
         }
     }
 
-    private static async Task<byte[]> CopyAsync(Stream source, CancellationToken cancellationToken)
+    private static async Task<byte[]> CopyAsync(Stream source, Stream? sink, CancellationToken cancellationToken)
     {
+        if (sink is not null)
+        {
+            await source.CopyToAsync(sink, cancellationToken);
+            return [];
+        }
+
         using var buffer = new MemoryStream();
         await source.CopyToAsync(buffer, cancellationToken);
         return buffer.ToArray();

@@ -56,9 +56,9 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         {
             // Cancellation is ours to do (kill the process group), not a signal over the channel.
             var execution = ssh.ExecuteAsync(CancellationToken.None);
-            var stdout = CopyAsync(ssh.OutputStream);
+            var stdout = CopyAsync(ssh.OutputStream, command.StdoutTo);
             var errors = stderr.ReadAsync(ssh.ExtendedOutputStream, CancellationToken.None);
-            await WriteStdinAsync(ssh, command.Stdin, linked.Token);
+            await WriteStdinAsync(ssh, command, linked.Token);
             await execution.WaitAsync(linked.Token);
             var result = new CommandResult(ssh.ExitStatus ?? -1, await stdout, await errors, timeProvider.GetElapsedTime(start));
             return await JudgeAsync(command, connection, ssh, result);
@@ -204,12 +204,16 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
     }
 
-    private static async Task WriteStdinAsync(SshCommand ssh, ReadOnlyMemory<byte>? stdin, CancellationToken cancellationToken)
+    private static async Task WriteStdinAsync(SshCommand ssh, HostCommand command, CancellationToken cancellationToken)
     {
         try
         {
             await using var input = ssh.CreateInputStream();
-            if (stdin is { } bytes)
+            if (command.StdinFrom is { } source)
+            {
+                await source.CopyToAsync(input, cancellationToken);
+            }
+            else if (command.Stdin is { } bytes)
             {
                 await input.WriteAsync(bytes, cancellationToken);
             }
@@ -220,8 +224,14 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
     }
 
-    private static async Task<byte[]> CopyAsync(Stream source)
+    private static async Task<byte[]> CopyAsync(Stream source, Stream? sink)
     {
+        if (sink is not null)
+        {
+            await source.CopyToAsync(sink);
+            return [];
+        }
+
         using var buffer = new MemoryStream();
         await source.CopyToAsync(buffer);
         return buffer.ToArray();
