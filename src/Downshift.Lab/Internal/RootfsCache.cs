@@ -16,10 +16,10 @@ internal static class RootfsCache
     public const string Suite = "bookworm";
 
     /// <summary>Bump when <see cref="CustomizeScript"/> changes: a new key, a new rootfs.</summary>
-    public const string ScriptVersion = "2";
+    public const string ScriptVersion = "3";
 
     public static readonly IReadOnlyList<string> Packages =
-        ["openssh-server", "python3", "iproute2", "curl", "procps", "supervisor", "sudo", "dnf", "rpm", "ca-certificates"];
+        ["openssh-server", "python3", "iproute2", "curl", "procps", "supervisor", "sudo", "dnf", "rpm", "ca-certificates", "postgresql", "python3-psycopg2"];
 
     private const string Complete = ".downshift-rootfs-complete";
 
@@ -157,6 +157,8 @@ internal static class RootfsCache
         rpm --initdb
         echo 12 > /etc/dnf/vars/releasever
         printf '[main]\ngpgcheck=0\ninstallonly_limit=3\nclean_requirements_on_remove=True\nbest=False\nskip_if_unavailable=False\nreposdir=/etc/yum.repos.d\ninstall_weak_deps=False\n' > /etc/dnf/dnf.conf
+        [ -d /var/lib/postgresql/15/main ] || pg_createcluster 15 main
+        printf '[program:postgresql]\ncommand=/bin/sh -c "install -d -o postgres -g postgres -m 2775 /run/postgresql && exec runuser -u postgres -- /usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf"\nautostart=false\nautorestart=false\nstopsignal=INT\nstopwaitsecs=30\nredirect_stderr=true\nstdout_logfile=/var/log/postgresql.log\n' > /etc/supervisor/conf.d/postgresql.conf
         rm -f /etc/apt/sources.list
         apt-get clean
         rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin
