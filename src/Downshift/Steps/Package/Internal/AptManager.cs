@@ -40,7 +40,7 @@ internal sealed class AptManager : PackageManager
             || { echo "cannot download ${specs[*]}: $(grep -E '^(E|W):' "$W/.download.log" | tr '\n' ' ')" >&2; return 1; }
         }
         simulate() {
-          local sim; sim=$(apt-get -s -q install --allow-downgrades --allow-change-held-packages "$(pkgfile "$V")" 2>&1) \
+          local sim; sim=$(apt-get -s -q install "${APT_FRESH[@]}" --allow-downgrades --allow-change-held-packages "$(pkgfile "$V")" 2>&1) \
             || { echo "apt cannot make this change: $(printf '%s' "$sim" | grep -E '^(E:| )' | tr '\n' ' ')" >&2; return 1; }
           printf '%s\n' "$sim" | grep -E '^(Inst|Remv|Purg) ' | sed 's/^/simulation=/'
         }
@@ -48,7 +48,12 @@ internal sealed class AptManager : PackageManager
         if [ "$C" = new ]; then DPKG_CONF=(--force-confnew); else DPKG_CONF=(--force-confdef --force-confold); fi
         # The undo always keeps the file in place: the admin's saved conffiles are put back after it.
         DPKG_KEEP=(--force-confdef --force-confold)
-        apt_install() { local o a=(); for o in "${@:2}"; do a+=(-o "Dpkg::Options::=$o"); done; apt-get install -y -q --allow-downgrades --allow-change-held-packages "${APT_EXTRA[@]}" "${a[@]}" "$1"; }
+        # Dir::Cache::pkgcache= : apt builds its view of the installed packages afresh instead of trusting
+        # pkgcache.bin. A dpkg -i in the same second that leaves /var/lib/dpkg/status the same size
+        # (2.3.0 -> 2.1.0) passes apt's size+mtime check, and apt would then see the old version as
+        # installed ("already the newest version") and do nothing.
+        APT_FRESH=(-o Dir::Cache::pkgcache=)
+        apt_install() { local o a=(); for o in "${@:2}"; do a+=(-o "Dpkg::Options::=$o"); done; apt-get install -y -q "${APT_FRESH[@]}" --allow-downgrades --allow-change-held-packages "${APT_EXTRA[@]}" "${a[@]}" "$1"; }
         # Staging refuses every removal (allow-changes never allows one): apt may not remove anything either.
         APT_EXTRA=(--no-remove)
         # Installed packages (other than P) that name P in Depends, Pre-Depends or Breaks: dpkg alone would not weigh them.
@@ -79,8 +84,10 @@ internal sealed class AptManager : PackageManager
         }
         after_install() { :; }
         reinstall() {
-          if apt_install "$1" "${DPKG_KEEP[@]}" >"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $1 (was '${cur:-not installed}')"
-          elif dpkg -i --force-downgrade "${DPKG_KEEP[@]}" "$1" >>"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $1 with dpkg -i (apt-get install failed; was '${cur:-not installed}')"
+          local was=${cur:-not installed}
+          # apt's exit code alone is not enough: it also exits 0 when it believes nothing needs doing.
+          if apt_install "$1" "${DPKG_KEEP[@]}" >"$W/.undo.log" 2>&1 && cur=$(query) && is_ok "$PV"; then echo "note=reinstalled $P $PV from $1 (was '$was')"
+          elif dpkg -i --force-downgrade "${DPKG_KEEP[@]}" "$1" >>"$W/.undo.log" 2>&1; then echo "note=reinstalled $P $PV from $1 with dpkg -i (apt-get install did not; was '$was')"
           else return 1; fi
           cur=$(query)
         }
