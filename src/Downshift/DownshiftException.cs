@@ -55,6 +55,18 @@ public sealed class DownshiftException : Exception
             IsConnectionLost = true,
         };
 
+    /// <summary>
+    /// A database cannot be reached or used: its client tools are missing on the host, the login is
+    /// refused, it does not exist, its server is down (transient). <paramref name="database"/> is its
+    /// one-line description (<c>postgresql database 'shop'</c>).
+    /// </summary>
+    public static DownshiftException DatabaseUnavailable(string database, string host, string detail, bool isTransient = false) =>
+        new($"{database} on '{host}' cannot be used: {detail}", isTransient, kind: DownshiftErrorKind.Host);
+
+    /// <summary>An operation on a database that could be reached failed: a dump, a restore, a query, an integrity check.</summary>
+    public static DownshiftException DatabaseFailed(string database, string host, string operation, string detail) =>
+        new($"{operation} of {database} on '{host}' failed: {detail}", isTransient: false);
+
     public static DownshiftException BecomeFailed(string host, string user, string detail) =>
         new($"host '{host}': 'sudo -n' as '{user}' failed: {detail}", isTransient: false, kind: DownshiftErrorKind.Host);
 }

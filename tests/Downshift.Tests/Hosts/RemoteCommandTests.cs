@@ -21,6 +21,20 @@ public sealed class RemoteCommandTests
     }
 
     [Fact]
+    public void Build_StreamedStdin_KeepsInput()
+    {
+        // Given a command whose input is streamed (a database restore), not given as bytes
+        using var dump = new MemoryStream([1, 2, 3]);
+        var command = new HostCommand("pg_restore") { StdinFrom = dump };
+
+        // When
+        var line = RemoteCommand.Build(command, become: false);
+
+        // Then the remote script reads the stream, not /dev/null
+        Assert.DoesNotContain("</dev/null", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Build_BadEnvironmentName_IsRefused()
     {
         var command = new HostCommand("true") { Environment = new Dictionary<string, string> { ["A;rm -rf /"] = "x" } };

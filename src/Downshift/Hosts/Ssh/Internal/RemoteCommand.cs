@@ -32,7 +32,7 @@ internal static class RemoteCommand
 
         script.Append(command.Script);
         var seconds = Math.Max(0.001, command.Timeout.TotalSeconds).ToString("0.###", CultureInfo.InvariantCulture);
-        var noInput = command.Stdin is not { Length: > 0 } ? " </dev/null" : "";
+        var noInput = command.Stdin is not { Length: > 0 } && command.StdinFrom is null ? " </dev/null" : "";
         var wrapper = $"printf '{PidMarker}%s\\n' $$ >&2; exec timeout -s TERM -k {SshDefaults.KillAfterSeconds} {seconds} bash -c \"$1\"{noInput}";
         var line = $"exec {(become ? "sudo -n " : "")}bash -c {Sh.Quote(wrapper)} downshift {Sh.Quote(script.ToString())}";
         return Encoding.UTF8.GetByteCount(line) > SshDefaults.MaxScriptBytes

@@ -1,3 +1,5 @@
+using Downshift.Hosts;
+
 namespace Downshift.Steps.Service.Internal;
 
 /// <summary>
@@ -18,13 +20,7 @@ internal static class SupervisorClient
     /// the state; a spawn error or an unknown program in a start or stop exits 7, an unknown program in a status 4.
     /// </summary>
     public static IReadOnlyList<string> CommandWords(string action, string name, string? config) =>
-        ["sh", "-c", Interpreter, Script, action, name, config ?? ""];
-
-    /// <summary>
-    /// The system Python that Debian's supervisor runs on, when there is one: a <c>python3</c> earlier on
-    /// PATH may be a version manager's shim (pyenv), which costs more to start than the client itself.
-    /// </summary>
-    private const string Interpreter = "p=/usr/bin/python3; [ -x \"$p\" ] || p=python3; exec \"$p\" -I -S -c \"$0\" \"$@\"";
+        ["sh", "-c", HostPython.Runner, Script, action, name, config ?? ""];
 
     private const string Script = """
         import configparser, http.client, os, socket, sys, xmlrpc.client
