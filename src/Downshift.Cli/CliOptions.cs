@@ -9,6 +9,10 @@ internal sealed class CliOptions
 {
     public const string JournalVariable = "DOWNSHIFT_JOURNAL";
 
+    public const string BackupStoreVariable = "DOWNSHIFT_BACKUP_STORE";
+
+    public const string BackupKeyVariable = "DOWNSHIFT_BACKUP_KEY";
+
     /// <summary>Test-only: SIGKILL this process right after the K-th journal record it appends.</summary>
     public const string KillAtRecordVariable = "DOWNSHIFT_TEST_KILL_AT_RECORD";
 
@@ -73,8 +77,30 @@ internal sealed class CliOptions
         Recursive = true,
     };
 
+    public Option<string?> BackupStore { get; } = new("--backup-store")
+    {
+        Description = $"The backup store, a directory on this machine. Default: ${BackupStoreVariable}, else /var/lib/downshift/backups (root) or ~/.local/state/downshift/backups.",
+        Recursive = true,
+    };
+
+    public Option<string?> BackupKey { get; } = new("--backup-key")
+    {
+        Description = $"Encrypt new backups (and read encrypted ones) with this key file: 32 bytes, raw, hex or base64. Default: ${BackupKeyVariable}; none = not encrypted.",
+        Recursive = true,
+    };
+
     /// <summary>The global options, for the root command.</summary>
-    public IEnumerable<Option> Globals => [Journal, Operator, Json, Inventory, KnownHosts, TrustNewHostKeys, SshKey, SshUser, ConnectConcurrency];
+    public IEnumerable<Option> Globals => [Journal, Operator, Json, Inventory, KnownHosts, TrustNewHostKeys, SshKey, SshUser, ConnectConcurrency, BackupStore, BackupKey];
+
+    public string BackupStorePath(ParseResult parse) => StatePath(parse, BackupStore, BackupStoreVariable, "backups");
+
+    /// <summary>The backup store the engine and the backup verbs use (the key loaded, when one is given).</summary>
+    public async Task<Backups.BackupStore> OpenBackupStoreAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var keyPath = parse.GetValue(BackupKey) ?? Environment.GetEnvironmentVariable(BackupKeyVariable);
+        var key = keyPath is { Length: > 0 } ? await Backups.BackupKey.LoadAsync(keyPath, cancellationToken) : null;
+        return new Backups.BackupStore(BackupStorePath(parse), TimeProvider.System, key);
+    }
 
     public ConsoleUi Ui(ParseResult parse) => ConsoleUi.Create(parse.GetValue(Json));
 
@@ -83,21 +109,24 @@ internal sealed class CliOptions
         ?? Environment.GetEnvironmentVariable("SUDO_USER")
         ?? Environment.UserName;
 
-    public string JournalPath(ParseResult parse)
+    public string JournalPath(ParseResult parse) => StatePath(parse, Journal, JournalVariable, "journal.db");
+
+    /// <summary>The option's value, else the environment variable's, else NAME in /var/lib/downshift (root) or ~/.local/state/downshift.</summary>
+    private static string StatePath(ParseResult parse, Option<string?> option, string variable, string name)
     {
-        if (parse.GetValue(Journal) is { Length: > 0 } path)
+        if (parse.GetValue(option) is { Length: > 0 } path)
         {
             return path;
         }
 
-        if (Environment.GetEnvironmentVariable(JournalVariable) is { Length: > 0 } fromEnv)
+        if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } fromEnv)
         {
             return fromEnv;
         }
 
         return Environment.UserName == "root"
-            ? "/var/lib/downshift/journal.db"
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local/state/downshift/journal.db");
+            ? Path.Combine("/var/lib/downshift", name)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local/state/downshift", name);
     }
 
     public async Task<IJournal> OpenJournalAsync(ParseResult parse, CancellationToken cancellationToken)
@@ -108,9 +137,10 @@ internal sealed class CliOptions
             : journal;
     }
 
-    public EngineOptions EngineOptions(ParseResult parse) => new()
+    public async Task<EngineOptions> EngineOptionsAsync(ParseResult parse, CancellationToken cancellationToken) => new()
     {
         Operator = OperatorName(parse),
+        Backups = await OpenBackupStoreAsync(parse, cancellationToken),
         StateDirectory = Environment.GetEnvironmentVariable(EngineDefaults.StateDirectoryVariable) is { Length: > 0 } dir
             ? dir
             : EngineDefaults.StateDirectory,

@@ -22,6 +22,9 @@ root.Subcommands.Add(RollbackCommand.Create(options));
 root.Subcommands.Add(ReportCommand.Create(options));
 root.Subcommands.Add(UnlockCommand.Create(options));
 root.Subcommands.Add(InventoryCommand.Create(options));
+root.Subcommands.Add(BackupCommand.Create(options));
+root.Subcommands.Add(BackupsCommand.Create(options));
+root.Subcommands.Add(RestoreCommand.Create(options));
 root.Subcommands.Add(LabCommand.Create(options));
 
 var parse = root.Parse(args);

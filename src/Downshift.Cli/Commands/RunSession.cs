@@ -39,7 +39,7 @@ internal static class RunSession
         await using var journal = await options.OpenJournalAsync(parse, CancellationToken.None);
         var time = TimeProvider.System;
         using var connector = HostConnectors.Create(parse, options, time);
-        var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), options.EngineOptions(parse));
+        var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), await options.EngineOptionsAsync(parse, CancellationToken.None));
         var result = await action(engine, new RunControl(cancel.Token, abort.Token));
         return Report(ui, journal, result);
     }

@@ -16,7 +16,7 @@ internal static class UnlockCommand
             var ui = options.Ui(parse);
             await using var journal = await options.OpenJournalAsync(parse, cancellationToken);
             using var connector = HostConnectors.Create(parse, options, TimeProvider.System);
-            var engine = new RunEngine(journal, connector, TimeProvider.System, SilentObserver.Instance, options.EngineOptions(parse));
+            var engine = new RunEngine(journal, connector, TimeProvider.System, SilentObserver.Instance, await options.EngineOptionsAsync(parse, cancellationToken));
             var result = await engine.UnlockAsync(parse.GetValue(run)!, cancellationToken);
             ui.Line(Markup.Escape(result.Summary));
             foreach (var item in result.Attention)

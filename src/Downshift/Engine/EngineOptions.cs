@@ -12,6 +12,9 @@ public sealed record EngineOptions
     public string Controller { get; init; } = Environment.MachineName;
 
     public int ProcessId { get; init; } = Environment.ProcessId;
+
+    /// <summary>Where backup steps store their backups (on this controller); null: a plan with a backup step fails at it.</summary>
+    public Backups.BackupStore? Backups { get; init; }
 }
 
 public static class EngineDefaults

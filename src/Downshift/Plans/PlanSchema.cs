@@ -144,6 +144,7 @@ public static class PlanSchema
             OptionType.Duration => Duration(field.Description),
             OptionType.StringList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = field.Description },
             OptionType.StringMap => new JsonObject { ["type"] = "object", ["description"] = field.Description },
+            OptionType.MapList => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" }, ["description"] = field.Description },
             _ => Text(field.Description),
         };
     }

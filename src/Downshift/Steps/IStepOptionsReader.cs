@@ -31,6 +31,9 @@ public interface IStepOptionsReader
 
     IReadOnlyDictionary<string, ScalarValue>? StringMap(string key, bool required = false);
 
+    /// <summary>A list of mappings of single values (<c>- {name: …, sql: …}</c>); keys other than <paramref name="itemKeys"/> are errors.</summary>
+    IReadOnlyList<IReadOnlyDictionary<string, ScalarValue>>? MapList(string key, IReadOnlyList<string> itemKeys, bool required = false);
+
     /// <summary>Records an error at the position of <paramref name="key"/> (or of the step when absent).</summary>
     void Error(string key, string message);
 }

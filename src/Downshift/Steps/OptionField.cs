@@ -8,6 +8,9 @@ public enum OptionType
     Duration,
     StringList,
     StringMap,
+
+    /// <summary>A list of mappings of single values.</summary>
+    MapList,
 }
 
 /// <summary>

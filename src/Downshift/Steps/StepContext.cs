@@ -23,6 +23,9 @@ public sealed class StepContext
     /// <summary>The host as the plan or inventory names it (address, vars) — for <c>{{ host.… }}</c>.</summary>
     public HostEntry Target { get; init; } = HostEntry.Local;
 
+    /// <summary>The run's backup store on the controller (backup steps write it, restore-backup reads it); null when the run has none.</summary>
+    public Backups.BackupStore? Backups { get; init; }
+
     /// <summary>The text with <c>{{ host.address }}</c> and the like filled in for this host.</summary>
     public string Expand(string text) => HostPlaceholders.Expand(text, Target);
 }

@@ -12,6 +12,8 @@ public static class StepKinds
         new Config.ConfigStepKind(),
         new Release.ReleaseStepKind(),
         new Package.PackageStepKind(),
+        new Backup.BackupStepKind(),
+        new Migrate.MigrateStepKind(),
     ];
 
     public static IStepKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

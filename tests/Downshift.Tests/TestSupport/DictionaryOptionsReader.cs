@@ -64,6 +64,23 @@ public sealed class DictionaryOptionsReader(Dictionary<string, object?> values) 
         };
     }
 
+    public IReadOnlyList<IReadOnlyDictionary<string, ScalarValue>>? MapList(string key, IReadOnlyList<string> itemKeys, bool required = false)
+    {
+        var list = Read<IReadOnlyList<IReadOnlyDictionary<string, string>>>(key, required, "a list of maps");
+        if (list is null)
+        {
+            return null;
+        }
+
+        var unknown = list.SelectMany(m => m.Keys).Where(k => !itemKeys.Contains(k)).ToList();
+        foreach (var name in unknown)
+        {
+            Error(key, $"unknown key '{name}' in an item of '{key}'");
+        }
+
+        return unknown.Count > 0 ? null : [.. list.Select(m => (IReadOnlyDictionary<string, ScalarValue>)m.ToDictionary(p => p.Key, p => new ScalarValue(p.Value, Quoted: false)))];
+    }
+
     public void Error(string key, string message) => Errors.Add($"{key}: {message}");
 
     private T? Read<T>(string key, bool required, string expected)

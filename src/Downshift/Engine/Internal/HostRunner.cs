@@ -406,5 +406,6 @@ internal sealed class HostRunner(
         PlanDirectory = Path.GetDirectoryName(Path.GetFullPath(plan.SourcePath)) ?? ".",
         Time = recorder.Time,
         Target = target,
+        Backups = options.Backups,
     };
 }

@@ -221,20 +221,54 @@ internal sealed class YamlMap(YamlMappingNode node, string path, PlanReadContext
         return ok ? values : null;
     }
 
-    public IReadOnlyDictionary<string, Steps.ScalarValue>? ScalarMap(string key, bool required = false)
+    public IReadOnlyDictionary<string, Steps.ScalarValue>? ScalarMap(string key, bool required = false) =>
+        Map(key, required)?.Scalars();
+
+    /// <summary>A list of mappings whose values are single values, each item's keys checked against <paramref name="itemKeys"/>.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, Steps.ScalarValue>>? MapList(string key, IReadOnlyList<string> itemKeys, bool required = false)
     {
-        var map = Map(key, required);
-        if (map is null)
+        var items = Sequence(key, required);
+        if (items is null)
         {
             return null;
         }
 
+        var values = new List<IReadOnlyDictionary<string, Steps.ScalarValue>>();
+        var ok = true;
+        foreach (var (item, itemPath) in items)
+        {
+            if (item is not YamlMappingNode mapping)
+            {
+                ok = false;
+                Context.Errors.Add(Context.Locate(item.Start, itemPath), $"each item of '{key}' must be a mapping ({string.Join(", ", itemKeys)})");
+                continue;
+            }
+
+            var entry = new YamlMap(mapping, itemPath, Context);
+            var errors = Context.Errors.All.Count;
+            entry.ReportUnknownKeys(itemKeys, $"an item of '{key}'");
+            if (entry.Scalars() is { } scalars && Context.Errors.All.Count == errors)
+            {
+                values.Add(scalars);
+            }
+            else
+            {
+                ok = false;
+            }
+        }
+
+        return ok ? values : null;
+    }
+
+    /// <summary>This mapping's values, each a single value (errors recorded for the others).</summary>
+    private Dictionary<string, Steps.ScalarValue>? Scalars()
+    {
         var values = new Dictionary<string, Steps.ScalarValue>(StringComparer.Ordinal);
         var ok = true;
-        foreach (var (keyNode, valueNode) in map.Node.Children)
+        foreach (var (keyNode, valueNode) in Node.Children)
         {
             var name = (keyNode as YamlScalarNode)?.Value ?? "";
-            if (valueNode is YamlScalarNode scalar && map.Resolve(scalar.Value ?? "", name) is { } text)
+            if (valueNode is YamlScalarNode scalar && Resolve(scalar.Value ?? "", name) is { } text)
             {
                 values[name] = new Steps.ScalarValue(text, scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted);
             }
@@ -243,7 +277,7 @@ internal sealed class YamlMap(YamlMappingNode node, string path, PlanReadContext
                 ok = false;
                 if (valueNode is not YamlScalarNode)
                 {
-                    map.Error(name, $"the value of '{name}' must be a single value");
+                    Error(name, $"the value of '{name}' must be a single value");
                 }
             }
         }

@@ -24,5 +24,8 @@ internal sealed class YamlStepOptionsReader(YamlMap map, string stepId) : IStepO
 
     public IReadOnlyDictionary<string, ScalarValue>? StringMap(string key, bool required = false) => map.ScalarMap(key, required);
 
+    public IReadOnlyList<IReadOnlyDictionary<string, ScalarValue>>? MapList(string key, IReadOnlyList<string> itemKeys, bool required = false) =>
+        map.MapList(key, itemKeys, required);
+
     public void Error(string key, string message) => map.Error(map.Has(key) ? key : null, message);
 }

@@ -1,0 +1,177 @@
+using Downshift.Databases;
+using Downshift.Hosts;
+
+namespace Downshift.Backups;
+
+/// <summary>
+/// Takes one backup of a step's files and database and verifies it (P6): the files restored into a
+/// scratch directory and re-hashed against the manifest, the dump restored into a scratch database and
+/// fingerprinted against the source. Only a verified backup counts; the verdict is stored with it.
+/// </summary>
+public sealed class BackupJob(BackupStore store, TimeProvider time)
+{
+    public const string FilesItem = "files";
+
+    public async Task<BackupResult> TakeAsync(
+        IHostTransport host, string source, string? runId, BackupSpec options, BackupManifest? parent, CancellationToken cancellationToken)
+    {
+        var kind = parent is null ? BackupKind.Full : BackupKind.Incremental;
+        var start = time.GetTimestamp();
+        var database = options.Database?.Open(host);
+        var chain = parent is null ? [] : await store.ChainAsync(parent.Id, cancellationToken);
+
+        BackupManifest manifest;
+        DatabaseFingerprint? expected = null;
+        var notes = new List<string>();
+        await using (var writer = await store.BeginAsync(
+            new BackupRequest(host.HostName, source, kind, parent?.Id, runId), cancellationToken))
+        {
+            if (options.Files.Count > 0)
+            {
+                await writer.AddFilesAsync(FilesItem, host, options.Files, parent, cancellationToken);
+            }
+
+            if (database is not null)
+            {
+                expected = await DumpAsync(writer, options.Database!, database, chain, kind, notes, cancellationToken);
+            }
+
+            manifest = await writer.CommitAsync(cancellationToken);
+        }
+
+        var verification = await VerifyAsync(manifest, options, database, expected, [.. chain, manifest], cancellationToken);
+        await store.MarkVerifiedAsync(manifest.Id, verification, cancellationToken);
+        return new BackupResult(manifest, verification, notes, time.GetElapsedTime(start));
+    }
+
+    /// <summary>
+    /// Dumps the database unless the chain already holds exactly what it has now. Returns the
+    /// fingerprint the restored copy must equal, or null when writes went on during the dump (a live
+    /// full backup): then only the schema can be compared, and the incremental taken with writes
+    /// paused is compared row for row.
+    /// </summary>
+    private async Task<DatabaseFingerprint?> DumpAsync(
+        BackupWriter writer, DatabaseTarget target, IDatabase database, IReadOnlyList<BackupManifest> chain, BackupKind kind, List<string> notes, CancellationToken cancellationToken)
+    {
+        var item = DatabaseItem(target);
+        var before = await database.FingerprintAsync(cancellationToken);
+        if (kind == BackupKind.Incremental && await VerifiedCopyAsync(chain, item, cancellationToken) is { } copy &&
+            before.DifferencesFrom(copy).Count == 0)
+        {
+            notes.Add($"{database.Describe()} unchanged since {chain[^1].Id}: not dumped again");
+            return before;
+        }
+
+        DatabaseFingerprint? after = null;
+        await writer.AddStreamAsync(
+            item,
+            database.Engine,
+            async (stream, ct) =>
+            {
+                await database.DumpAsync(stream, ct);
+                after = await database.FingerprintAsync(ct);
+            },
+            before,
+            cancellationToken);
+        if (after is not null && before.DifferencesFrom(after).Count == 0)
+        {
+            return before;
+        }
+
+        if (kind == BackupKind.Incremental)
+        {
+            throw DownshiftException.InvalidState(
+                $"{database.Describe()} changed while the incremental was taken: writes were not paused ({string.Join("; ", before.DifferencesFrom(after!))}). " +
+                "Stop the service in an earlier step or declare pause-writes.");
+        }
+
+        notes.Add($"{database.Describe()} was written to during the live dump: rows are compared at the incremental, the schema now");
+        return null;
+    }
+
+    private async Task<BackupVerification> VerifyAsync(
+        BackupManifest manifest, BackupSpec options, IDatabase? database, DatabaseFingerprint? source, IReadOnlyList<BackupManifest> chain, CancellationToken cancellationToken)
+    {
+        var start = time.GetTimestamp();
+        var differences = new List<string>();
+        var files = 0;
+        long bytes = 0;
+        if (options.Files.Count > 0)
+        {
+            var scratch = Path.Combine(store.Root, $".verify-{manifest.Id}");
+            var filesVerdict = await BackupVerifier.VerifyFilesAsync(store, chain, FilesItem, scratch, cancellationToken);
+            differences.AddRange(filesVerdict.Differences);
+            files = filesVerdict.FilesChecked;
+            bytes = filesVerdict.Bytes;
+        }
+
+        DatabaseFingerprint? restored = null;
+        var item = options.Database is { } target ? DatabaseItem(target) : null;
+        if (database is not null && manifest.Items.Any(i => i.Name == item))
+        {
+            await using var dump = await store.OpenItemAsync(manifest, item!, cancellationToken);
+            await using var scratch = await database.RestoreToScratchAsync(dump, manifest.Id, cancellationToken);
+            restored = await scratch.FingerprintAsync(cancellationToken);
+            var expected = manifest.Item(item!).Fingerprint!;
+            var found = source is null
+                ? (expected.SchemaHash == restored.SchemaHash ? [] : [$"schema hash {expected.SchemaHash} ≠ {restored.SchemaHash} in the restored copy"])
+                : source.DifferencesFrom(restored);
+            differences.AddRange(found.Select(d => $"{database.Describe()}: {d}"));
+            bytes += manifest.Item(item!).RawSize;
+        }
+        else if (database is not null)
+        {
+            restored = await VerifiedCopyAsync(chain.SkipLast(1).ToList(), item!, cancellationToken);
+        }
+
+        return new BackupVerification(differences.Count == 0, files, bytes, time.GetElapsedTime(start), time.GetUtcNow(), differences)
+        {
+            Database = source is null ? null : restored,
+        };
+    }
+
+    /// <summary>What the newest backup in <paramref name="chain"/> that holds the database verifiably contains.</summary>
+    private async Task<DatabaseFingerprint?> VerifiedCopyAsync(IReadOnlyList<BackupManifest> chain, string item, CancellationToken cancellationToken)
+    {
+        foreach (var backup in chain.Reverse())
+        {
+            if (await store.ReadVerificationAsync(backup.Id, cancellationToken) is { Passed: true, Database: { } copy })
+            {
+                return copy;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The item a database is stored under: its name (PostgreSQL) or file name (SQLite).</summary>
+    public static string DatabaseItem(DatabaseTarget target) =>
+        "db-" + (target.Name ?? Path.GetFileName(target.Path) ?? "database");
+
+}
+
+/// <summary>What one backup is of: host paths and at most one database.</summary>
+public sealed record BackupSpec(IReadOnlyList<string> Files, DatabaseTarget? Database);
+
+/// <summary>A backup taken and checked: <see cref="Passed"/> only when its verification passed (P6).</summary>
+public sealed record BackupResult(BackupManifest Manifest, BackupVerification Verification, IReadOnlyList<string> Notes, TimeSpan Duration)
+{
+    public bool Passed => Verification.Passed;
+
+    public string Label => Manifest.Kind == BackupKind.Full ? "full backup" : "incremental";
+
+    /// <summary>One line for the journal and the terminal.</summary>
+    public string Describe()
+    {
+        if (!Passed)
+        {
+            return $"{Label} {Manifest.Id} failed verification: {string.Join("; ", Verification.Differences)}";
+        }
+
+        var items = string.Join(", ", Manifest.Items.Select(i => i.Kind == BackupItem.FilesKind
+            ? $"{i.Entries?.Count ?? 0} entries{(i.Deleted is { Count: > 0 } d ? $", {d.Count} deleted" : "")}, {Sizes.Format(i.RawSize)} → {Sizes.Format(i.StoredSize)}"
+            : $"{i.Name} {Sizes.Format(i.RawSize)} → {Sizes.Format(i.StoredSize)}"));
+        var line = $"{Label} {Manifest.Id}: {items}; verified ({Verification.FilesChecked} files, {Sizes.Format(Verification.Bytes)}) in {Duration.TotalSeconds:0.0} s";
+        return Notes.Count == 0 ? line : $"{line}; {string.Join("; ", Notes)}";
+    }
+}
