@@ -19,10 +19,15 @@ public sealed class ShopLab : LabFixture
     }
 
     /// <summary>shopd 2.3.0 installed (not held), its config edited by "the admin", running on every host named.</summary>
-    public async Task SetUpShopAsync(params string[] hosts)
+    public Task SetUpShopAsync(params string[] hosts) => SetUpAsync([Lab.SshConfigPath, .. hosts]);
+
+    /// <summary>As <see cref="SetUpShopAsync"/>, with the orders in each host's own PostgreSQL at schema 2.3 (setup.sh --postgres).</summary>
+    public Task SetUpShopOnPostgresAsync(params string[] hosts) => SetUpAsync(["--postgres", Lab.SshConfigPath, .. hosts]);
+
+    private async Task SetUpAsync(string[] arguments)
     {
         var setup = await CliRunner.RunProcessAsync(
-            Path.Combine(RepoRoot.Shop, "fleet", "setup.sh"), [Lab.SshConfigPath, .. hosts], timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
+            Path.Combine(RepoRoot.Shop, "fleet", "setup.sh"), arguments, timeout: Timeout, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(setup.ExitCode == 0, setup.ToString());
     }
 
