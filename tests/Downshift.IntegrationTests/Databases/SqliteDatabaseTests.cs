@@ -155,10 +155,11 @@ public sealed class SqliteDatabaseTests : IDisposable
     [InlineData("WAL")]
     public async Task DumpAsync_WhileAnotherProcessWrites_ConsistentCopy(string journalMode)
     {
-        // Given a database that another process keeps writing to: each transaction adds a row to both a and b
+        // Given a database that another process keeps writing to, as an application would (a transaction
+        // every millisecond or so, each adding a row to both a and b)
         var database = await ShopAsync($"PRAGMA journal_mode = {journalMode}; CREATE TABLE a (n INTEGER); CREATE TABLE b (n INTEGER);");
         await using var writer = await CliRunner.StartProcessAsync("/usr/bin/python3", ["-c", """
-            import sqlite3, sys
+            import sqlite3, sys, time
             db = sqlite3.connect(sys.argv[1], timeout=30, isolation_level=None)
             i = 0
             while True:
@@ -167,8 +168,9 @@ public sealed class SqliteDatabaseTests : IDisposable
                 db.execute("INSERT INTO b VALUES (?)", (i,))
                 db.execute("COMMIT")
                 i += 1
-                if i == 100:
+                if i == 20:
                     print("writing", flush=True)
+                time.sleep(0.001)
             """, ShopPath], timeout: TimeSpan.FromMinutes(2));
         await writer.WaitForOutputAsync("writing", Limit, Ct);
 
@@ -184,7 +186,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         // Then every copy holds whole transactions only, and the writer was still writing
         Assert.All(counts, count => Assert.Equal(count.A, count.B));
-        Assert.All(counts, count => Assert.True(count.A >= 100));
+        Assert.All(counts, count => Assert.True(count.A >= 20));
         Assert.False(writer.HasExited, writer.Stderr);
     }
 
