@@ -122,7 +122,7 @@ public sealed partial record DatabaseTarget
 
     /// <summary>The exception for a target that <see cref="Validate"/> rejects.</summary>
     internal DownshiftException Invalid() =>
-        DownshiftException.InvalidState($"{Describe()}: {string.Join("; ", Validate())}");
+        DownshiftException.InvalidState($"invalid database target: {string.Join("; ", Validate())}");
 
     /// <summary>Throws <see cref="Invalid"/> unless the target is valid and of <paramref name="engine"/>.</summary>
     internal void EnsureUsableAs(string engine)

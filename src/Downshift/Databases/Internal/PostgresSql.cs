@@ -30,15 +30,15 @@ internal static class PostgresSql
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE {{UserSchema}} AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
         ), lines(line) AS (
-            SELECT format('relation %s %s', name, relkind) FROM rel
+            SELECT format('relation %s %s', name, relkind::text) FROM rel
             UNION ALL
             SELECT format('column %s #%s %s %s%s%s%s%s', r.name,
                           row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum),
                           quote_ident(a.attname), format_type(a.atttypid, a.atttypmod),
                           CASE WHEN a.attnotnull THEN ' not null' ELSE '' END,
                           ' default ' || pg_get_expr(d.adbin, d.adrelid),
-                          CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity END,
-                          CASE WHEN a.attgenerated <> '' THEN ' generated ' || a.attgenerated END)
+                          CASE WHEN a.attidentity <> '' THEN ' identity ' || a.attidentity::text END,
+                          CASE WHEN a.attgenerated <> '' THEN ' generated ' || a.attgenerated::text END)
             FROM rel r
             JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
@@ -58,7 +58,7 @@ internal static class PostgresSql
             SELECT format('trigger %s', pg_get_triggerdef(t.oid, true))
             FROM pg_trigger t JOIN rel r ON r.oid = t.tgrelid WHERE NOT t.tgisinternal
             UNION ALL
-            SELECT format('type %s %s %s %s', format_type(t.oid, NULL), t.typtype, format_type(t.typbasetype, t.typtypmod),
+            SELECT format('type %s %s %s %s', format_type(t.oid, NULL), t.typtype::text, format_type(t.typbasetype, t.typtypmod),
                           (SELECT string_agg(quote_literal(e.enumlabel), ',' ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid))
             FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
             WHERE {{UserSchema}} AND t.typtype IN ('e', 'd')

@@ -4,8 +4,10 @@ namespace Downshift.Databases.Internal;
 /// The Python program that does SQLite's work on the host with the standard <c>sqlite3</c> module
 /// (no sqlite3 command-line tool needed): <c>ACTION PATH [ARG]</c>, SQL on stdin.
 /// <list type="bullet">
-/// <item><c>backup PATH TARGET</c>: SQLite's online backup into TARGET — a consistent copy while other
-/// processes read and write (one step under a read lock; in WAL mode writers go on).</item>
+/// <item><c>backup PATH TARGET</c>: SQLite's online backup into TARGET, in one step inside one read
+/// transaction — a consistent copy while other processes read and write (in WAL mode writers go on;
+/// in rollback-journal mode a commit waits for the copy). The read lock is taken by a query first, so
+/// it waits with the connection's busy timeout instead of the backup's coarse 250 ms retries.</item>
 /// <item><c>integrity PATH</c>: <c>PRAGMA integrity_check</c> must answer <c>ok</c>.</item>
 /// <item><c>query PATH</c>: one statement's rows as a JSON array of arrays of text (NULL as null,
 /// integers and reals as Python prints them, blobs as hex).</item>
@@ -47,7 +49,10 @@ internal static class SqliteProgram
             return repr(value) if isinstance(value, float) else str(value)
         def backup(path, target):
             source, copy = connect(path), sqlite3.connect(target)
+            source.execute("BEGIN")
+            source.execute("SELECT count(*) FROM sqlite_master").fetchall()
             source.backup(copy)
+            source.execute("ROLLBACK")
             copy.close()
             source.close()
         def integrity(path):
