@@ -34,16 +34,20 @@ public sealed class PostgresDatabase : IDatabase
         client = new PostgresClient(target, host);
     }
 
+    /// <inheritdoc/>
     public string Engine => DatabaseTarget.PostgreSql;
 
+    /// <inheritdoc/>
     public string Describe() => target.Describe();
 
+    /// <inheritdoc/>
     public async Task DumpAsync(Stream destination, CancellationToken cancellationToken) =>
         await client.RunCheckedAsync(
             "dump",
             new HostCommand(client.Tool("pg_dump -w -Fc")) { StdoutTo = destination, Timeout = DatabaseLimits.Transfer },
             cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<DatabaseFingerprint> FingerprintAsync(CancellationToken cancellationToken)
     {
         var result = await client.RunCheckedAsync("fingerprint", client.PsqlCommand(PostgresSql.Fingerprint, "-A -t"), cancellationToken);

@@ -28,8 +28,10 @@ public sealed class SqliteDatabase : IDatabase
         client = new SqliteClient(target, host);
     }
 
+    /// <inheritdoc/>
     public string Engine => DatabaseTarget.Sqlite;
 
+    /// <inheritdoc/>
     public string Describe() => target.Describe();
 
     /// <summary>The online backup goes to a temporary file on the host (in <c>$TMPDIR</c> or /var/tmp), is streamed out, and is removed.</summary>
@@ -45,6 +47,7 @@ public sealed class SqliteDatabase : IDatabase
             },
             cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<DatabaseFingerprint> FingerprintAsync(CancellationToken cancellationToken)
     {
         var result = await client.RunCheckedAsync("fingerprint", SqliteClient.Program("fingerprint", target.Path!), cancellationToken);

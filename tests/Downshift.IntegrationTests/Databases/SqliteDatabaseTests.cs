@@ -131,6 +131,19 @@ public sealed class SqliteDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task QueryAsync_TwoStatements_ClearError()
+    {
+        // Given a database
+        var database = await ShopAsync();
+
+        // When a query holds two statements
+        var error = await Assert.ThrowsAsync<DownshiftException>(() => database.QueryAsync("SELECT 1; SELECT 2;", Ct).WaitAsync(Limit, Ct));
+
+        // Then SQLite's reason comes back as one line
+        Assert.Equal($"query of {database.Describe()} on 'local' failed: You can only execute one statement at a time.", error.Message);
+    }
+
+    [Fact]
     public async Task ExecuteAsync_FailsMidwayInTransaction_NothingApplied()
     {
         // Given the shop's fingerprint

@@ -122,7 +122,7 @@ internal static class SqliteProgram
                 fingerprint(path)
             else:
                 fail(2, "unknown action " + action)
-        except sqlite3.Error as error:
+        except (sqlite3.Error, sqlite3.Warning) as error:
             fail(2, str(error))
         """;
 }
