@@ -26,6 +26,7 @@ public static partial class MarkdownReport
         WriteTimeline(md, replay);
         WriteUndone(md, replay);
         WriteLeft(md, replay);
+        WriteDataSafety(md, records);
         WriteDiffs(md, records);
         WriteLog(md, records);
         return md.ToString().TrimEnd('\n') + "\n";
@@ -143,6 +144,31 @@ public static partial class MarkdownReport
         md.AppendLine();
     }
 
+    /// <summary>Backups (what was taken, sizes, the verification), migrations (versions, scripts, data checks) and restores, per host (P7, C2, E5).</summary>
+    private static void WriteDataSafety(StringBuilder md, IReadOnlyList<JournalRecord> records)
+    {
+        JournalEvent[] events = [JournalEvent.Note, JournalEvent.StepSucceeded, JournalEvent.StepFailed, JournalEvent.UndoSucceeded, JournalEvent.UndoFailed];
+        var rows = records
+            .Where(r => events.Contains(r.Event) && (r.Event == JournalEvent.StepSucceeded ? r.Output : r.Result) is { } text && DataLine().IsMatch(text))
+            .ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Data safety").AppendLine();
+        Markdown.Table(md, ["Time (UTC)", "Host", "Step", "Event", "What"],
+            rows.Select(r => new[]
+            {
+                Markdown.Time(r.Time),
+                r.Host,
+                r.StepIndex is null ? r.StepId : $"#{r.StepIndex} {r.StepId}",
+                r.Event.ToString(),
+                r.Event == JournalEvent.StepSucceeded ? r.Output : r.Result,
+            }));
+        md.AppendLine();
+    }
+
     private static void WriteDiffs(StringBuilder md, IReadOnlyList<JournalRecord> records)
     {
         var diffs = records.Where(r => r.Event is JournalEvent.StepSucceeded && r.Output is { } o && DiffLine().IsMatch(o)).ToList();
@@ -215,6 +241,10 @@ public static partial class MarkdownReport
         };
 
     /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
+    /// <summary>What the backup and migrate steps write: "full backup ID: …", "incremental ID: …", "… schema 2.3 -> 2.1: …", "… restored from ID", "… cannot be migrated …".</summary>
+    [GeneratedRegex(@"^(staged: )?(full backup|incremental) \S+( failed verification)?:|\bschema \S+ -> \S+:|\brestored from \S+|\bcannot be migrated to\b|\bfailed: .*\btransaction\b", RegexOptions.None, 1000)]
+    private static partial Regex DataLine();
+
     [GeneratedRegex(@"^(@@ .* @@|\+\+\+ \S)", RegexOptions.Multiline, 1000)]
     private static partial Regex DiffLine();
 }

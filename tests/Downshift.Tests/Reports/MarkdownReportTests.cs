@@ -108,6 +108,31 @@ public sealed class MarkdownReportTests
     }
 
     [Fact]
+    public void Render_BackupAndMigrateResults_DataSafetySectionInOrder()
+    {
+        // Given a host that staged a full backup, took the incremental, migrated down, and had the migration undone by a restore
+        var records = new RunScript()
+            .Run(JournalEvent.RunStarted)
+            .Step(JournalEvent.Note, "web-1", 0, result: "staged: full backup 20261204T1Z-web-1-ab12: 3 entries, 10 KiB → 1 KiB; verified (3 files, 6 KiB) in 0.2 s")
+            .Step(JournalEvent.StepSucceeded, "web-1", 0, result: "ok", output: "incremental 20261204T2Z-web-1-cd34: 1 entries, 2 KiB → 400 B; verified (3 files, 1 KiB) in 0.1 s")
+            .Step(JournalEvent.StepSucceeded, "web-1", 1, result: "ok", output: "postgresql database 'shop' schema 2.3 -> 2.1: ran U2_3__c.sql (0.05 s); checks: no order lost: 2 = 2")
+            .Step(JournalEvent.StepSucceeded, "web-1", 2, result: "ok", output: "started shopd")
+            .Step(JournalEvent.UndoSucceeded, "web-1", 1, result: "postgresql database 'shop' restored from 20261204T1Z-web-1-ab12; schema and 3 tables equal the verified backup")
+            .Finished(RunStatus.RolledBack);
+
+        // When rendered
+        var md = MarkdownReport.Render(Header, records.Records);
+
+        // Then the data safety section lists the four, in journal order, and not the unrelated step
+        var section = md[md.IndexOf("## Data safety", StringComparison.Ordinal)..md.IndexOf("## Operation log", StringComparison.Ordinal)];
+        Assert.Equal(4, section.Split('\n').Count(l => l.StartsWith("| 20", StringComparison.Ordinal)));
+        Assert.True(section.IndexOf("full backup 20261204T1Z", StringComparison.Ordinal) < section.IndexOf("incremental 20261204T2Z", StringComparison.Ordinal));
+        Assert.Contains("schema 2.3 -> 2.1", section, StringComparison.Ordinal);
+        Assert.Contains("restored from 20261204T1Z-web-1-ab12", section, StringComparison.Ordinal);
+        Assert.DoesNotContain("started shopd", section, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_PipesInCells_Escaped()
     {
         // Given / When
