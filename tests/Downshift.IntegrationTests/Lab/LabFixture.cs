@@ -74,13 +74,26 @@ public class LabFixture : IAsyncLifetime
         return result.Stdout;
     }
 
-    /// <summary>Rewrites deb/Packages and Packages.gz (dpkg-scanpackages --multiversion): every version of every .deb in deb/.</summary>
+    /// <summary>
+    /// Rewrites deb/Packages and Packages.gz (dpkg-scanpackages --multiversion): every version of every
+    /// .deb in deb/. The new index is always at least a whole second newer than the one it replaces: the
+    /// lab's HTTP server sends Last-Modified in seconds and answers apt's If-Modified-Since with 304, so
+    /// two rewrites within one second would leave the hosts on the older index.
+    /// </summary>
     public async Task PublishDebsAsync(CancellationToken cancellationToken = default)
     {
+        var index = Path.Combine(DebDirectory, "Packages");
+        DateTime? before = File.Exists(index) ? File.GetLastWriteTimeUtc(index) : null;
         var result = await CliRunner.RunProcessAsync(
             "/bin/sh", ["-c", "dpkg-scanpackages --multiversion . /dev/null > Packages 2>/dev/null && gzip -n -9 -c Packages > Packages.gz"],
             workingDirectory: DebDirectory, timeout: Timeout, cancellationToken: cancellationToken);
         Assert.True(result.ExitCode == 0, result.ToString());
+        if (before is { } previous && File.GetLastWriteTimeUtc(index) < previous.AddSeconds(1))
+        {
+            var later = previous.AddSeconds(1);
+            File.SetLastWriteTimeUtc(index, later);
+            File.SetLastWriteTimeUtc(index + ".gz", later);
+        }
     }
 
     /// <summary>Rewrites rpm/repodata (createrepo_c) for the .rpm files in rpm/.</summary>
