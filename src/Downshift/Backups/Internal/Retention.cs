@@ -121,6 +121,17 @@ internal static class Retention
             }
         }
 
+        // A lock whose directory is gone (a writer that died between the two) and that nobody holds.
+        foreach (var lockPath in Directory.EnumerateFiles(root, "." + "*" + StoreLayout.LockSuffix))
+        {
+            var directory = lockPath[..^StoreLayout.LockSuffix.Length];
+            if (!Directory.Exists(directory) && StoreLock.TryTake(directory) is { } unused)
+            {
+                File.Delete(lockPath);
+                unused.Dispose();
+            }
+        }
+
         return removed;
     }
 }
