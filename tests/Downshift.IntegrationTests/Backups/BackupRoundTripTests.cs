@@ -35,7 +35,9 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         Assert.Equal(before, BackupHarness.Snapshot(restored));
         Assert.Equal("nobody:nogroup", await harness.OwnerAsync(Path.Combine(restored, "conf", "app.conf")));
         Assert.Equal(manifest.Id, (await harness.Store.ListAsync(Ct).WaitAsync(BackupHarness.Timeout, Ct)).Single().Id);
-        Assert.False(Directory.Exists(Path.Combine(harness.StoreRoot, $".verify-{manifest.Id}")));
+        Assert.Equal($"/dev/shm/downshift-verify-{manifest.Id}", BackupVerifier.ScratchDirectory(harness.Store, [manifest], "files"));
+        Assert.False(Directory.Exists($"/dev/shm/downshift-verify-{manifest.Id}"));
+        Assert.False(File.Exists($"/dev/shm/downshift-verify-{manifest.Id}.lock"));
     }
 
     [Fact]
