@@ -82,7 +82,15 @@ public sealed class PostgresDatabase : IDatabase
         }
         catch
         {
-            await DropAsync(name, CancellationToken.None);
+            try
+            {
+                await DropAsync(name, CancellationToken.None);
+            }
+            catch (DownshiftException)
+            {
+                // The restore's error is the one to report; a leftover copy is found by its dsverify_ prefix.
+            }
+
             throw;
         }
 

@@ -47,7 +47,7 @@ public sealed class BackupHarness : IAsyncDisposable
     {
         store ??= Store;
         var chain = await store.ChainAsync(manifest.Id, Ct).WaitAsync(Timeout, Ct);
-        return await BackupVerifier.VerifyFilesAsync(store, chain, "files", Path.Combine(store.Root, $".verify-{manifest.Id}"), Ct).WaitAsync(Timeout, Ct);
+        return await BackupVerifier.VerifyFilesAsync(store, chain, "files", BackupVerifier.ScratchDirectory(store, chain, "files"), Ct).WaitAsync(Timeout, Ct);
     }
 
     /// <summary>Restores the chain of <paramref name="manifest"/> into a new directory; returns where <see cref="Source"/> landed in it.</summary>

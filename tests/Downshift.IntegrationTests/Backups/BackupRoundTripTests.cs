@@ -35,7 +35,9 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         Assert.Equal(before, BackupHarness.Snapshot(restored));
         Assert.Equal("nobody:nogroup", await harness.OwnerAsync(Path.Combine(restored, "conf", "app.conf")));
         Assert.Equal(manifest.Id, (await harness.Store.ListAsync(Ct).WaitAsync(BackupHarness.Timeout, Ct)).Single().Id);
-        Assert.False(Directory.Exists(Path.Combine(harness.StoreRoot, $".verify-{manifest.Id}")));
+        Assert.Equal($"/dev/shm/downshift-verify-{manifest.Id}", BackupVerifier.ScratchDirectory(harness.Store, [manifest], "files"));
+        Assert.False(Directory.Exists($"/dev/shm/downshift-verify-{manifest.Id}"));
+        Assert.False(File.Exists($"/dev/shm/downshift-verify-{manifest.Id}.lock"));
     }
 
     [Fact]
@@ -116,5 +118,23 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         Assert.Contains(missing, error.Message, StringComparison.Ordinal);
         Assert.Empty(await harness.Store.ListAsync(Ct).WaitAsync(BackupHarness.Timeout, Ct));
         Assert.Empty(Directory.EnumerateFileSystemEntries(harness.StoreRoot));
+    }
+
+    [Fact]
+    public async Task FullBackup_FileRewrittenWhileRead_ManifestDescribesWhatWasStored()
+    {
+        // Given a 16 MiB file that a background loop keeps rewriting in place
+        var busy = Path.Combine(harness.Source, "busy.bin");
+        await harness.RunAsync($"head -c 16777216 /dev/urandom > '{busy}'");
+        await harness.RunAsync(
+            $"( for i in $(seq 1 400); do head -c 1048576 /dev/urandom | dd of='{busy}' bs=1M seek=$((i % 16)) conv=notrunc status=none; done ) > /dev/null 2>&1 &");
+
+        // When it is backed up while it changes, and verified
+        var manifest = await harness.BackUpAsync();
+        var verdict = await harness.VerifyAsync(manifest);
+
+        // Then what was stored verifies: the manifest's hash is that of the stored bytes, whatever the file is now
+        Assert.Empty(verdict.Differences);
+        Assert.Equal(16 << 20, manifest.Item("files").Entries!.Single(e => e.Path == busy).Size);
     }
 }

@@ -66,6 +66,18 @@ public sealed class PostgresErrorsTests
     }
 
     [Fact]
+    public void From_RestoreFailedAfterNotices_OnlyTheReason()
+    {
+        // Given a restore whose dump was cut short, after the drops had sent their notices
+        var result = new CommandResult(1, [], "psql:<stdin>:26: NOTICE:  drop cascades to table t\npg_restore: error: input file is too short (read 0, expected 5)\n", TimeSpan.Zero);
+
+        // When / Then
+        Assert.Equal(
+            $"restore of {Database} on 'db1' failed: pg_restore: error: input file is too short (read 0, expected 5)",
+            PostgresErrors.From(Database, "db1", "restore", result).Message);
+    }
+
+    [Fact]
     public void StatementError_WithDetailAndCaret_KeepsPsqlsExtraLines()
     {
         // Given psql's answer with LINE and the caret under the error, then a notice from a later statement

@@ -15,16 +15,23 @@ internal sealed class BlobSink : IAsyncDisposable
 
     private const int BufferSize = 1 << 20;
 
+    /// <summary>After this many bytes more, an fsync starts in the background, so the final one has little left to write.</summary>
+    private const long SyncEvery = 64 << 20;
+
     private readonly FileStream file;
     private readonly MeteredStream stored;
     private readonly EncryptingStream? encrypting;
     private readonly CompressionStream compressing;
     private readonly MeteredStream raw;
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle syncHandle;
+    private Task syncing = Task.CompletedTask;
+    private long syncedUpTo;
 
     private BlobSink(string path, BackupKey? key)
     {
-        file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        stored = new MeteredStream(file, hash: true);
+        file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        syncHandle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stored = new MeteredStream(file, hash: true, written: SyncInBackground);
         encrypting = key is null ? null : new EncryptingStream(stored, key);
         compressing = new CompressionStream((Stream?)encrypting ?? stored, CompressionLevel, BufferSize, leaveOpen: true);
         compressing.SetParameter(ZSTD_cParameter.ZSTD_c_nbWorkers, Math.Max(1, Environment.ProcessorCount));
@@ -47,6 +54,7 @@ internal sealed class BlobSink : IAsyncDisposable
         }
 
         await file.FlushAsync(cancellationToken);
+        await syncing;
         file.Flush(flushToDisk: true);
         return (raw.Bytes, stored.Bytes, stored.HashHex());
     }
@@ -69,6 +77,26 @@ internal sealed class BlobSink : IAsyncDisposable
         }
 
         await stored.DisposeAsync();
+        try
+        {
+            await syncing;
+        }
+        catch (IOException)
+        {
+            // A background fsync failed: the blob is discarded or its final fsync failed already.
+        }
+
+        syncHandle.Dispose();
         await file.DisposeAsync();
+    }
+
+    /// <summary>Starts an fsync of what is written so far when enough is new and none is running: disk writes overlap the work.</summary>
+    private void SyncInBackground(long total)
+    {
+        if (total - syncedUpTo >= SyncEvery && syncing.IsCompleted)
+        {
+            syncedUpTo = total;
+            syncing = Task.Run(() => RandomAccess.FlushToDisk(syncHandle));
+        }
     }
 }

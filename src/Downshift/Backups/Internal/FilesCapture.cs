@@ -89,8 +89,9 @@ internal static class FilesCapture
             throw DownshiftException.InvalidState($"tar failed on '{host.HostName}' (exit {result.ExitCode}): {result.Stderr.Trim()}");
         }
 
-        warnings.AddRange(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(line => !line.Contains("Removing leading", StringComparison.Ordinal)));
+        warnings.AddRange(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        var stored = entries.Select(e => e.Path).ToHashSet(StringComparer.Ordinal);
+        warnings.AddRange(wanted.Where(e => !stored.Contains(e.Path)).Select(e => $"{e.Path}: listed but not stored (it vanished or could not be read)"));
         return entries;
     }
 

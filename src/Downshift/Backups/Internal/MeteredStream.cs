@@ -4,9 +4,10 @@ namespace Downshift.Backups.Internal;
 
 /// <summary>
 /// Passes reads or writes through to another stream, counting the bytes and (optionally) hashing
-/// them with SHA-256. Disposing it leaves the inner stream open unless told otherwise.
+/// them with SHA-256; <c>written</c> hears the total after each write. Disposing it leaves the inner
+/// stream open unless told otherwise.
 /// </summary>
-internal sealed class MeteredStream(Stream inner, bool hash, bool leaveOpen = true) : Stream
+internal sealed class MeteredStream(Stream inner, bool hash, bool leaveOpen = true, Action<long>? written = null) : Stream
 {
     private readonly IncrementalHash? sha = hash ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
 
@@ -50,6 +51,7 @@ internal sealed class MeteredStream(Stream inner, bool hash, bool leaveOpen = tr
     {
         inner.Write(buffer);
         Count(buffer);
+        written?.Invoke(Bytes);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -59,6 +61,7 @@ internal sealed class MeteredStream(Stream inner, bool hash, bool leaveOpen = tr
     {
         await inner.WriteAsync(buffer, cancellationToken);
         Count(buffer.Span);
+        written?.Invoke(Bytes);
     }
 
     public override void Flush() => inner.Flush();

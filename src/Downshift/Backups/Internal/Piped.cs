@@ -10,6 +10,8 @@ namespace Downshift.Backups.Internal;
 /// </summary>
 internal static class Piped
 {
+    private const int BatchSize = 1 << 20;
+
     private static readonly PipeOptions Options = new(pauseWriterThreshold: 16 << 20, resumeWriterThreshold: 8 << 20, minimumSegmentSize: 128 << 10, useSynchronizationContext: false);
 
     /// <summary>
@@ -50,7 +52,10 @@ internal static class Piped
             await Task.Yield();
             try
             {
-                var result = await host.RunAsync(command with { StdoutTo = pipe.Writer.AsStream(leaveOpen: true) }, stop.Token);
+                // Batched into large writes: each write wakes the reader, and fewer wake-ups cost less CPU.
+                await using var batched = new BufferedStream(pipe.Writer.AsStream(leaveOpen: true), BatchSize);
+                var result = await host.RunAsync(command with { StdoutTo = batched }, stop.Token);
+                await batched.FlushAsync(stop.Token);
                 await pipe.Writer.CompleteAsync();
                 return result;
             }

@@ -44,7 +44,7 @@ internal static class Retention
             Delete(store.Root, id);
         }
 
-        return new RetentionResult(kept, deleted, RemoveLeftovers(store.Root));
+        return new RetentionResult(kept, deleted, [.. RemoveLeftovers(store.Root), .. RemoveMemoryScratch()]);
     }
 
     /// <summary>The full backup a chain starts from; null when the chain is broken.</summary>
@@ -84,6 +84,29 @@ internal static class Retention
         Directory.Delete(hidden, recursive: true);
     }
 
+    /// <summary>Verification scratch directories in memory that nobody holds (a crashed verification).</summary>
+    private static IEnumerable<string> RemoveMemoryScratch()
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(BackupVerifier.MemoryScratch))
+        {
+            return removed;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(BackupVerifier.MemoryScratch, BackupVerifier.MemoryScratchPrefix + "*"))
+        {
+            using var held = StoreLock.TryTake(directory);
+            if (held is not null)
+            {
+                Directory.Delete(directory, recursive: true);
+                File.Delete(directory + StoreLayout.LockSuffix);
+                removed.Add(directory);
+            }
+        }
+
+        return removed;
+    }
+
     /// <summary>Temp and scratch directories nobody holds (a crashed or killed writer), and half-deleted backups.</summary>
     private static IReadOnlyList<string> RemoveLeftovers(string root)
     {
@@ -118,6 +141,17 @@ internal static class Retention
                 {
                     File.Delete(directory + StoreLayout.LockSuffix);
                 }
+            }
+        }
+
+        // A lock whose directory is gone (a writer that died between the two) and that nobody holds.
+        foreach (var lockPath in Directory.EnumerateFiles(root, "." + "*" + StoreLayout.LockSuffix))
+        {
+            var directory = lockPath[..^StoreLayout.LockSuffix.Length];
+            if (!Directory.Exists(directory) && StoreLock.TryTake(directory) is { } unused)
+            {
+                File.Delete(lockPath);
+                unused.Dispose();
             }
         }
 

@@ -13,7 +13,8 @@ internal static partial class PostgresErrors
     /// <summary>The exception for a failed client command; <paramref name="database"/> is the target's description.</summary>
     public static DownshiftException From(string database, string host, string operation, CommandResult result)
     {
-        var stderr = result.Stderr.Trim();
+        // Notices and warnings (a restore's "drop cascades to ...") are not the reason; leave them out.
+        var stderr = string.Join('\n', result.Stderr.Split('\n').Where(line => !Chatter().IsMatch(line))).Trim();
         if (result.ExitCode == 127 && CommandNotFound().Match(stderr) is { Success: true } missing)
         {
             return DownshiftException.DatabaseUnavailable(database, host,
@@ -87,6 +88,9 @@ internal static partial class PostgresErrors
 
     [GeneratedRegex(@"^(?:\S+: )?(?:line \d+: )?(?<tool>psql|pg_dump|pg_restore|runuser): (?:command )?not found", RegexOptions.Multiline)]
     private static partial Regex CommandNotFound();
+
+    [GeneratedRegex(@"^(?:psql:<stdin>:\d+: )?(?:NOTICE|WARNING|INFO):")]
+    private static partial Regex Chatter();
 
     [GeneratedRegex(@"runuser: user (?<user>\S+) does not exist")]
     private static partial Regex RunuserNoUser();
