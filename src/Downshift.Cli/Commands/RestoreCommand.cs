@@ -89,17 +89,16 @@ internal static class RestoreCommand
 
             using var connector = HostConnectors.Create(parse, options, TimeProvider.System);
             await using var host = await connector.ConnectAsync(hostEntry, cancellationToken);
-            var database = target.Open(host);
             var item = holder.Items.First(i => i.Kind == target.Engine);
-            await using (var dump = await store.OpenItemAsync(holder, item.Name, cancellationToken))
+            var result = await new DatabaseRestorer(store, TimeProvider.System).RestoreAsync(
+                chain, item.Name, target, host, $"{manifest.Source}:before-restore", runId: null, cancellationToken);
+            if (!result.Succeeded)
             {
-                await database.RestoreAsync(dump, cancellationToken);
+                ui.Fail(result.Detail);
+                return ExitCodes.Failed;
             }
 
-            var restored = await database.FingerprintAsync(cancellationToken);
-            var tables = restored.Tables.Sum(t => t.Rows);
-            return Done(ui, new { backup = holder.Id, to = database.Describe(), host = hostName, tables = restored.Tables.Count, rows = tables },
-                $"restored {item.Name} of {holder.Id} into {database.Describe()} on {hostName}: {restored.Tables.Count} tables, {tables} rows");
+            return Done(ui, new { backup = result.RestoredFrom!.Id, to = target.Describe(), host = hostName, kept = result.Kept?.Id }, result.Detail);
         });
         return command;
     }

@@ -30,41 +30,9 @@ public static class DatabaseRestore
             return StepOutcome.Failed($"no verified backup of step '{backupStepId}' on '{context.Host.HostName}' in run {context.RunId}: {database.Describe()} cannot be restored");
         }
 
-        // What the database holds now (rows written since the migration too) is kept first: a restore never loses data.
-        var kept = await new BackupJob(store, context.Time).TakeAsync(
-            context.Host, $"{backupStepId}{BeforeRestoreSuffix}", context.RunId, new BackupSpec([], target), parent: null, cancellationToken);
-        if (!kept.Passed)
-        {
-            return StepOutcome.Failed($"{database.Describe()} as it is now could not be backed up before the restore ({kept.Describe()}): nothing was restored");
-        }
-
-        var keptNote = $"the database as it was before the restore is kept as verified backup {kept.Manifest.Id}";
-        var item = BackupJob.DatabaseItem(target);
         var chain = await store.ChainAsync(latest.Id, cancellationToken);
-        foreach (var backup in chain.Reverse())
-        {
-            if (backup.Items.All(i => i.Name != item))
-            {
-                continue;
-            }
-
-            await using (var dump = await store.OpenItemAsync(backup, item, cancellationToken))
-            {
-                await database.RestoreAsync(dump, cancellationToken);
-            }
-
-            var expected = (await store.ReadVerificationAsync(backup.Id, cancellationToken))?.Database ?? backup.Item(item).Fingerprint;
-            if (expected is null)
-            {
-                return StepOutcome.Succeeded($"{database.Describe()} restored from {backup.Id} (no fingerprint to compare with); {keptNote}");
-            }
-
-            var differences = expected.DifferencesFrom(await database.FingerprintAsync(cancellationToken));
-            return differences.Count == 0
-                ? StepOutcome.Succeeded($"{database.Describe()} restored from {backup.Id}; schema and {expected.Tables.Count} tables (rows, checksums) equal the verified backup; {keptNote}")
-                : StepOutcome.Failed($"{database.Describe()} restored from {backup.Id} but differs from the verified backup: {string.Join("; ", differences)}; {keptNote}");
-        }
-
-        return StepOutcome.Failed($"the backup chain of step '{backupStepId}' ({latest.Id}) holds no dump of {database.Describe()}");
+        var result = await new DatabaseRestorer(store, context.Time).RestoreAsync(
+            chain, BackupJob.DatabaseItem(target), target, context.Host, $"{backupStepId}{BeforeRestoreSuffix}", context.RunId, cancellationToken);
+        return result.Succeeded ? StepOutcome.Succeeded(result.Detail) : StepOutcome.Failed(result.Detail);
     }
 }
