@@ -10,6 +10,7 @@ namespace Downshift.Backups.Internal;
 internal sealed class BlobSource : ReadOnlyStream
 {
     private readonly MeteredStream stored;
+    private readonly Stream plain;
     private readonly Stream decompressing;
     private readonly BackupItem item;
     private readonly string label;
@@ -22,7 +23,7 @@ internal sealed class BlobSource : ReadOnlyStream
         this.label = label;
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
         stored = new MeteredStream(file, hash: true, leaveOpen: false);
-        var plain = key is null ? (Stream)stored : new DecryptingStream(stored, key, label);
+        plain = key is null ? stored : new DecryptingStream(stored, key, label);
         decompressing = new DecompressionStream(plain, 1 << 20, checkEndOfStream: true, leaveOpen: true);
     }
 
@@ -66,6 +67,7 @@ internal sealed class BlobSource : ReadOnlyStream
         if (disposing)
         {
             decompressing.Dispose();
+            plain.Dispose();
             stored.Dispose();
         }
 
