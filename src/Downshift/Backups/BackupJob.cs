@@ -98,7 +98,7 @@ public sealed class BackupJob(BackupStore store, TimeProvider time)
         long bytes = 0;
         if (options.Files.Count > 0)
         {
-            var scratch = Path.Combine(store.Root, $".verify-{manifest.Id}");
+            var scratch = BackupVerifier.ScratchDirectory(store, chain, FilesItem);
             var filesVerdict = await BackupVerifier.VerifyFilesAsync(store, chain, FilesItem, scratch, cancellationToken);
             differences.AddRange(filesVerdict.Differences);
             files = filesVerdict.FilesChecked;
