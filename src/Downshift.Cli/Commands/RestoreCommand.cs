@@ -23,10 +23,11 @@ internal static class RestoreCommand
         var pgHost = new Option<string?>("--pg-host") { Description = "PostgreSQL server host or socket directory (psql -h)." };
         var pgPort = new Option<int?>("--pg-port") { Description = "PostgreSQL port (psql -p)." };
         var pgUser = new Option<string?>("--pg-user") { Description = "PostgreSQL role (psql -U)." };
+        var pgPasswordEnv = new Option<string?>("--pg-password-env") { Description = "The environment variable that holds the role's password." };
         var pgRunAs = new Option<string?>("--pg-run-as") { Description = "The OS user the PostgreSQL clients run as on the host (e.g. postgres)." };
         var command = new Command("restore", "Restore a backup: its files into a directory (--to), or its database into a database on a host (--to-postgres, --to-sqlite).")
         {
-            backup, to, toPostgres, toSqlite, on, pgHost, pgPort, pgUser, pgRunAs,
+            backup, to, toPostgres, toSqlite, on, pgHost, pgPort, pgUser, pgPasswordEnv, pgRunAs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +65,7 @@ internal static class RestoreCommand
                     Host = parse.GetValue(pgHost),
                     Port = parse.GetValue(pgPort),
                     User = parse.GetValue(pgUser),
+                    PasswordEnv = parse.GetValue(pgPasswordEnv),
                     RunAs = parse.GetValue(pgRunAs),
                 }
                 : new DatabaseTarget { Engine = DatabaseTarget.Sqlite, Path = parse.GetValue(toSqlite) };
@@ -91,7 +93,7 @@ internal static class RestoreCommand
             await using var host = await connector.ConnectAsync(hostEntry, cancellationToken);
             var item = holder.Items.First(i => i.Kind == target.Engine);
             var result = await new DatabaseRestorer(store, TimeProvider.System).RestoreAsync(
-                chain, item.Name, target, host, $"{manifest.Source}:before-restore", runId: null, cancellationToken);
+                chain, item.Name, target, host, $"{manifest.Source}{RetentionRule.BeforeRestoreSuffix}", runId: null, cancellationToken);
             if (!result.Succeeded)
             {
                 ui.Fail(result.Detail);

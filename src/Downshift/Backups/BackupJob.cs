@@ -144,9 +144,16 @@ public sealed class BackupJob(BackupStore store, TimeProvider time)
         return null;
     }
 
-    /// <summary>The item a database is stored under: its name (PostgreSQL) or file name (SQLite).</summary>
-    public static string DatabaseItem(DatabaseTarget target) =>
-        "db-" + (target.Name ?? Path.GetFileName(target.Path) ?? "database");
+    /// <summary>
+    /// The item a database is stored under, naming the database whole: <c>db-shop</c> (PostgreSQL on the
+    /// host's default server), <c>db-shop@10.0.0.5:5433</c>, <c>db-sqlite:/var/lib/shop/orders.db</c>. A
+    /// restore looks for exactly this name, so a dump of another database is never restored into this one.
+    /// </summary>
+    public static string DatabaseItem(DatabaseTarget target) => target.Engine == DatabaseTarget.Sqlite
+        ? $"db-sqlite:{target.Path}"
+        : target.Host is null && target.Port is null
+            ? $"db-{target.Name}"
+            : $"db-{target.Name}@{target.Host ?? "local"}:{target.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"}";
 
 }
 

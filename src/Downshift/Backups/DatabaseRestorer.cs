@@ -22,7 +22,7 @@ public sealed class DatabaseRestorer(BackupStore store, TimeProvider time)
         var holder = chain.LastOrDefault(m => m.Items.Any(i => i.Name == item));
         if (holder is null)
         {
-            return new Result(false, $"the chain of {chain[^1].Id} holds no dump '{item}': {database.Describe()} cannot be restored; nothing was changed", null, null);
+            return new Result(false, $"the chain of {chain[^1].Id} holds no dump '{item}': {database.Describe()} cannot be restored; nothing was restored", null, null);
         }
 
         var kept = await new BackupJob(store, time).TakeAsync(host, keepAs, runId, new BackupSpec([], target), parent: null, cancellationToken);
@@ -44,6 +44,13 @@ public sealed class DatabaseRestorer(BackupStore store, TimeProvider time)
             : holder.Item(item).Fingerprint is { } live && live.SchemaHash != restored.SchemaHash
                 ? [$"schema hash {live.SchemaHash} ≠ {restored.SchemaHash}"]
                 : [];
+        // Rows the restore took away (written after the backup) are in the kept backup: say which tables.
+        var replaced = kept.Verification.Database is { } was ? was.DifferencesFrom(restored) : [];
+        if (replaced.Count > 0)
+        {
+            keptNote = $"{keptNote}, which differs from the restored database: {string.Join("; ", replaced)}";
+        }
+
         var compared = verified is not null
             ? $"schema and {verified.Tables.Count} tables (rows, checksums) equal the verified backup"
             : "schema equal to the backup's (its rows were written to during the live dump, so only the schema is compared)";

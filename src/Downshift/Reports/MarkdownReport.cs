@@ -240,11 +240,14 @@ public static partial class MarkdownReport
             _ => first + separator + second,
         };
 
-    /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
-    /// <summary>What the backup and migrate steps write: "full backup ID: …", "incremental ID: …", "… schema 2.3 -> 2.1: …", "… restored from ID", "… cannot be migrated …".</summary>
-    [GeneratedRegex(@"^(staged: )?(full backup|incremental) \S+( failed verification)?:|\bschema \S+ -> \S+:|\brestored from \S+|\bcannot be migrated to\b|\bfailed: .*\btransaction\b", RegexOptions.None, 1000)]
+    /// <summary>
+    /// What the backup and migrate steps write: "full backup ID: …", "incremental ID: …", "… schema 2.3 -> 2.1: …",
+    /// "… restored from ID", "… cannot be restored", "… cannot be migrated …", "… writes were not paused", a script's failure.
+    /// </summary>
+    [GeneratedRegex(@"^(staged: )?(full backup|incremental) \S+( failed verification)?:|\bschema \S+ -> \S+:|\brestored from \S+|\bcannot be (restored|migrated to)\b|\bcould not be backed up\b|\bwrites were not paused\b|\bfailed: .*\btransaction\b|\bnothing to restore\b", RegexOptions.None, 1000)]
     private static partial Regex DataLine();
 
+    /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
     [GeneratedRegex(@"^(@@ .* @@|\+\+\+ \S)", RegexOptions.Multiline, 1000)]
     private static partial Regex DiffLine();
 }

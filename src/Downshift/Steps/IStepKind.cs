@@ -31,4 +31,7 @@ public interface IStepKind
     StepOptions? Bind(IStepOptionsReader reader);
 
     IStepExecutor CreateExecutor(StepOptions options);
+
+    /// <summary>The step's timeout when the plan gives none (each attempt and each undo).</summary>
+    TimeSpan DefaultTimeout => Plans.PlanDefaults.StepTimeout;
 }

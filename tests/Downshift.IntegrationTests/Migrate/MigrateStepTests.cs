@@ -69,11 +69,24 @@ public sealed class MigrateStepTests(PostgresServer server) : IClassFixture<Post
         var prepared = await executor.PrepareAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct);
         var outcome = await executor.ExecuteAsync(context, prepared, Ct).WaitAsync(StepHarness.Timeout, Ct);
 
-        // Then U3 then U2 ran, each with an UNDO_SQL row, the orders are all there, and the check says done
+        // Then U3 then U2 ran, each with an UNDO_SQL row, and the orders are all there
         Assert.True(outcome.IsSuccess, outcome.Detail);
         Assert.Contains("orders kept: 3 = 3", outcome.Detail, StringComparison.Ordinal);
         Assert.Equal("UNDO_SQL 3 U3__notes.sql\nUNDO_SQL 2 U2__coupons.sql", await Psql(name, "SELECT type || ' ' || version || ' ' || script FROM flyway_schema_history WHERE installed_rank > 3 ORDER BY installed_rank"));
-        Assert.Equal(CheckResult.Done, await executor.CheckAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct));
+
+        // And the check: not done while data checks are declared (a resumed run must still compare them), done without
+        Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct));
+        var (plain, plainContext) = Step(server.Socket(name), to: "1", accept: true, checks: false);
+        Assert.Equal(CheckResult.Done, await plain.CheckAsync(plainContext, Ct).WaitAsync(StepHarness.Timeout, Ct));
+
+        // And executed again (a resume after a kill before the checks ran): no script runs, the checks compare with the values prepared first
+        var again = await executor.ExecuteAsync(context, prepared, Ct).WaitAsync(StepHarness.Timeout, Ct);
+        Assert.True(again.IsSuccess, again.Detail);
+        Assert.Contains("nothing to run", again.Detail, StringComparison.Ordinal);
+        await Psql(name, "DELETE FROM orders WHERE id = 3");
+        var lost = await executor.ExecuteAsync(context, prepared, Ct).WaitAsync(StepHarness.Timeout, Ct);
+        Assert.False(lost.IsSuccess);
+        Assert.Contains("'orders kept' was 3 before, 2 after", lost.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -130,7 +143,7 @@ public sealed class MigrateStepTests(PostgresServer server) : IClassFixture<Post
         var prepared = await executor.PrepareAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct);
         var down = await executor.ExecuteAsync(context, prepared, Ct).WaitAsync(StepHarness.Timeout, Ct);
         Assert.True(down.IsSuccess, down.Detail);
-        Assert.Equal(CheckResult.Done, await executor.CheckAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct));
+        Assert.Equal("1", await SqliteAsync(file, "SELECT count(*) FROM flyway_schema_history WHERE type = 'UNDO_SQL' AND version = '2' AND success = 1"));
         var undo = await executor.UndoAsync(context, prepared, Ct).WaitAsync(StepHarness.Timeout, Ct);
 
         // Then the undo re-applied V2 and V3, and the orders are all there
@@ -170,7 +183,7 @@ public sealed class MigrateStepTests(PostgresServer server) : IClassFixture<Post
             """, Ct);
     }
 
-    private (MigrateExecutor Executor, StepContext Context) Step(DatabaseTarget database, string to, bool accept = false)
+    private (MigrateExecutor Executor, StepContext Context) Step(DatabaseTarget database, string to, bool accept = false, bool checks = true, string? restoreFrom = null)
     {
         var options = new MigrateOptions
         {
@@ -178,10 +191,42 @@ public sealed class MigrateStepTests(PostgresServer server) : IClassFixture<Post
             Scripts = "migrations",
             To = to,
             AcceptDataLoss = accept,
-            Checks = [new DataCheck("orders kept", "SELECT count(*) FROM orders", DataCheck.Same)],
+            Checks = checks ? [new DataCheck("orders kept", "SELECT count(*) FROM orders", DataCheck.Same)] : [],
+            UndoWith = restoreFrom is null ? MigrateUndo.Reapply : MigrateUndo.RestoreBackup,
+            BackupStep = restoreFrom,
         };
         return ((MigrateExecutor)new MigrateStepKind().CreateExecutor(options), harness.Context(MigrateStepKind.KindName, options));
     }
+
+    [Fact]
+    public async Task Stage_ScriptWithItsOwnCommit_RefusedBeforeAnythingRuns()
+    {
+        // Given an undo script that commits by itself halfway (psql --single-transaction cannot protect what follows)
+        var name = await ShopAtVersion3Async(undo2: "BEGIN;\nDROP TABLE coupons;\nCOMMIT;\nALTER TABLE no_such_table ADD x int;\n");
+        var (executor, context) = Step(server.Socket(name), to: "1", accept: true);
+
+        // When staged, then refused naming the statements; nothing ran
+        var staged = await executor.StageAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct);
+        Assert.False(staged.IsSuccess);
+        Assert.Contains("U2__coupons.sql ends the step's transaction itself (BEGIN; COMMIT;)", staged.Detail, StringComparison.Ordinal);
+        Assert.Equal("coupons", await Psql(name, "SELECT to_regclass('coupons')"));
+    }
+
+    [Fact]
+    public async Task Stage_RestoreBackupWithoutABackupOfThisDatabase_Refused()
+    {
+        // Given a step that would undo by restoring step 'backup-db', in a run without a backup store
+        var name = await ShopAtVersion3Async(undo2: "DROP TABLE coupons;");
+        var (executor, context) = Step(server.Socket(name), to: "1", restoreFrom: "backup-db");
+
+        // When staged, then refused: the data-destroying script may only run when its restore can work
+        var staged = await executor.StageAsync(context, Ct).WaitAsync(StepHarness.Timeout, Ct);
+        Assert.False(staged.IsSuccess);
+        Assert.Contains("undo-with: restore-backup cannot work: this run has no backup store", staged.Detail, StringComparison.Ordinal);
+    }
+
+    private async Task<string> SqliteAsync(string file, string sql) =>
+        (await CliRunner.RunProcessAsync("sqlite3", [file, sql], timeout: StepHarness.Timeout, cancellationToken: Ct)).Stdout.Trim();
 
     private async Task<string> Psql(string database, string sql) => (await server.PsqlAsync(database, sql, Ct)).Trim();
 }

@@ -17,7 +17,7 @@ internal static class Retention
         var backups = await store.ListAsync(cancellationToken);
         var byId = backups.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var keptFulls = backups
-            .Where(b => b.Kind == BackupKind.Full)
+            .Where(b => b.Kind == BackupKind.Full && rule.Covers(b))
             .GroupBy(b => (b.Host, b.Source))
             .SelectMany(g => g.Take(rule.KeepFull)) // newest first
             .Select(b => b.Id)
@@ -28,7 +28,7 @@ internal static class Retention
         foreach (var backup in backups)
         {
             var root = RootOf(backup, byId);
-            if (root is null || keptFulls.Contains(root))
+            if (root is null || keptFulls.Contains(root) || !rule.Covers(byId[root]))
             {
                 kept.Add(backup.Id);
             }

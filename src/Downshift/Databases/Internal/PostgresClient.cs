@@ -68,6 +68,11 @@ internal sealed class PostgresClient(DatabaseTarget target, IHostTransport host)
             ["PGCONNECT_TIMEOUT"] = "10",
             ["PGCLIENTENCODING"] = "UTF8",
             ["PGAPPNAME"] = "downshift",
+
+            // A plan's pause-writes may set the database read-only (ALTER DATABASE … SET
+            // default_transaction_read_only = on): Downshift's own sessions (the scratch database of a
+            // verification, a migration, a restore) must still write.
+            ["PGOPTIONS"] = "-c default_transaction_read_only=off",
         };
         Add(environment, "PGHOST", target.Host);
         Add(environment, "PGPORT", target.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture));

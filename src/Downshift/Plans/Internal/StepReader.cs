@@ -31,7 +31,7 @@ internal static partial class StepReader
 
         var options = kind?.Bind(new YamlStepOptionsReader(map, id ?? $"#{index}"));
         var undo = kind is null ? null : ReadUndo(map, kind);
-        var timeout = map.Duration("timeout") ?? PlanDefaults.StepTimeout;
+        var timeout = map.Duration("timeout") ?? kind?.DefaultTimeout ?? PlanDefaults.StepTimeout;
         var retries = map.Integer("retries", min: 0, max: 10) ?? PlanDefaults.Retries;
         var retryDelay = map.Duration("retry-delay") ?? PlanDefaults.RetryDelay;
         var check = map.String("check");

@@ -7,7 +7,7 @@ namespace Downshift.Steps.Backup;
 /// changes (staging, while the service still serves), restored to scratch and compared before the run
 /// may go on; then, where the step stands (after the stop, or after its own <c>pause-writes</c>), an
 /// incremental of what changed since, verified the same way. The migrate step's
-/// <c>undo: restore-backup</c> restores the database from this chain.
+/// <c>undo-with: restore-backup</c> restores the database from this chain.
 /// </summary>
 public sealed class BackupStepKind : IStepKind
 {
@@ -18,6 +18,9 @@ public sealed class BackupStepKind : IStepKind
     public string Summary => "Back up files and a database before the change (full at staging, incremental after writes stop), each verified by a restore to scratch.";
 
     public UndoSupport Undo => UndoSupport.Derived;
+
+    /// <summary>Dumps, restores to scratch and migrations of real databases take longer than the 5 minutes of other steps.</summary>
+    public TimeSpan DefaultTimeout => TimeSpan.FromHours(1);
 
     public IReadOnlyList<OptionField> Fields { get; } =
     [

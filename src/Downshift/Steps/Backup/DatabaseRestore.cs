@@ -13,8 +13,6 @@ namespace Downshift.Steps.Backup;
 /// </summary>
 public static class DatabaseRestore
 {
-    /// <summary>The source of the backup taken of the database just before a restore replaces it: <c>STEP:before-restore</c>.</summary>
-    public const string BeforeRestoreSuffix = ":before-restore";
 
     public static async Task<StepOutcome> RestoreAsync(StepContext context, string backupStepId, DatabaseTarget target, CancellationToken cancellationToken)
     {
@@ -32,7 +30,32 @@ public static class DatabaseRestore
 
         var chain = await store.ChainAsync(latest.Id, cancellationToken);
         var result = await new DatabaseRestorer(store, context.Time).RestoreAsync(
-            chain, BackupJob.DatabaseItem(target), target, context.Host, $"{backupStepId}{BeforeRestoreSuffix}", context.RunId, cancellationToken);
+            chain, BackupJob.DatabaseItem(target), target, context.Host, $"{backupStepId}{RetentionRule.BeforeRestoreSuffix}", context.RunId, cancellationToken);
         return result.Succeeded ? StepOutcome.Succeeded(result.Detail) : StepOutcome.Failed(result.Detail);
+    }
+
+    /// <summary>
+    /// Why a restore of <paramref name="target"/> from step <paramref name="backupStepId"/> could not work
+    /// on this host in this run, or null when it could: the run has a store, and that step took a
+    /// verified full backup here that holds this very database (checked at the migrate step's staging,
+    /// before anything changes).
+    /// </summary>
+    public static async Task<string?> ProblemAsync(StepContext context, string backupStepId, DatabaseTarget target, CancellationToken cancellationToken)
+    {
+        if (context.Backups is not { } store)
+        {
+            return "this run has no backup store (--backup-store DIR or $DOWNSHIFT_BACKUP_STORE)";
+        }
+
+        var full = await BackupChains.LatestVerifiedAsync(store, context.RunId, context.Host.HostName, backupStepId, BackupKind.Full, cancellationToken);
+        var item = BackupJob.DatabaseItem(target);
+        if (full is null)
+        {
+            return $"step '{backupStepId}' has no verified full backup on '{context.Host.HostName}' in this run (is it a backup step earlier in the plan?)";
+        }
+
+        return full.Items.Any(i => i.Name == item)
+            ? null
+            : $"the backup of step '{backupStepId}' ({full.Id}) holds {string.Join(", ", full.Items.Select(i => i.Name))}, not {target.Describe()} ('{item}')";
     }
 }

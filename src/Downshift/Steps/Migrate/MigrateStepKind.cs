@@ -21,6 +21,9 @@ public sealed partial class MigrateStepKind : IStepKind
 
     public UndoSupport Undo => UndoSupport.Derived;
 
+    /// <summary>Dumps, restores to scratch and migrations of real databases take longer than the 5 minutes of other steps.</summary>
+    public TimeSpan DefaultTimeout => TimeSpan.FromHours(1);
+
     public IReadOnlyList<OptionField> Fields { get; } =
     [
         new("database", OptionType.StringMap, "The database: engine (postgresql|sqlite), name, host, port, user, password-env, run-as; or path for sqlite.", Required: true),

@@ -58,4 +58,31 @@ public sealed class MigrationScriptTests
         // Then only the DROP TABLE is named
         Assert.Equal(["DROP TABLE coupons;"], loss);
     }
+
+    [Theory]
+    [InlineData("ALTER TABLE orders\n  DROP coupon_code;")]
+    [InlineData("DELETE\nFROM orders WHERE id < 10;")]
+    [InlineData("UPDATE orders SET note = NULL;")]
+    [InlineData("DROP TYPE kind CASCADE;")]
+    [InlineData("TRUNCATE orders;")]
+    public void DataLoss_StatementsOverSeveralLines_AreNamed(string sql) =>
+        Assert.Single(MigrationScript.Create("U3__x.sql", sql, null).DataLoss());
+
+    [Theory]
+    [InlineData("CREATE TABLE o (id int REFERENCES c (id) ON DELETE CASCADE);")]
+    [InlineData("ALTER TABLE o ALTER COLUMN c DROP DEFAULT;")]
+    [InlineData("CREATE FUNCTION f() RETURNS void AS $$ BEGIN DELETE FROM t; END; $$ LANGUAGE plpgsql;")]
+    public void DataLoss_NonDestructiveStatements_AreNotNamed(string sql) =>
+        Assert.Empty(MigrationScript.Create("U3__x.sql", sql, null).DataLoss());
+
+    [Fact]
+    public void TransactionControl_TopLevelOnly_FunctionBodiesIgnored()
+    {
+        // Given a script with its own BEGIN/COMMIT and a function whose body has BEGIN … END
+        var script = MigrationScript.Create("U3__x.sql", "begin;\nCREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END; $body$ LANGUAGE plpgsql;\ncommit;\n", null);
+
+        // Then only the top-level statements are named
+        Assert.Equal(["begin;", "commit;"], script.TransactionControl());
+    }
 }
+

@@ -40,4 +40,17 @@ public sealed class SchemaHistoryTests
         Assert.Contains("(SELECT coalesce(max(installed_rank), 0) + 1 FROM flyway_schema_history)", sql, StringComparison.Ordinal);
         Assert.Contains("'UNDO_SQL'", sql, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Applied_DeleteRowsAndBaselines_FollowFlyway()
+    {
+        // Given a baseline at 2.0, 2.1 applied, then 2.3 applied and removed by repair (DELETE)
+        var history = new SchemaHistory("h", [Row(1, "2.0", "BASELINE"), Row(2, "2.1"), Row(3, "2.3"), Row(4, "2.3", "DELETE")]);
+        var scripts = new MigrationSet("/m", [MigrationScript.Create("V1_0__init.sql", "CREATE TABLE a (i int);", null), MigrationScript.Create("V2_1__b.sql", "CREATE TABLE b (i int);", null)]);
+
+        // Then the schema is at 2.1, and V1_0 (below the baseline) counts as applied: no path re-runs it
+        Assert.Equal("2.1", history.CurrentText);
+        Assert.Empty(scripts.PathTo(history.AppliedWith(scripts), SchemaVersion.Parse("2.1")));
+    }
 }
+

@@ -94,7 +94,7 @@ internal sealed class BackupExecutor(BackupOptions options) : IStepExecutor, ISt
         var taken = await TakeAsync(context, store, parent, cancellationToken);
         if (taken.Passed && options.Keep > 0)
         {
-            await store.ApplyRetentionAsync(new RetentionRule(options.Keep), cancellationToken);
+            await store.ApplyRetentionAsync(new RetentionRule(options.Keep, context.Host.HostName, context.Step.Id), cancellationToken);
         }
 
         return Outcome(taken);

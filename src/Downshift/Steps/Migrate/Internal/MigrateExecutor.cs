@@ -14,6 +14,7 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
 {
     private const string PreviousKey = "previous-version";
     private const string BeforeKey = "checks-before";
+    private const string HistoryRowsKey = "history-rows";
 
     public string Describe() =>
         $"migrate {options.Database.Describe()} to schema {options.To} with the scripts in {options.Scripts} " +
@@ -45,14 +46,29 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
         IReadOnlyList<MigrationScript> path = [];
         try
         {
-            path = scripts.PathTo([.. history.Applied.Keys], target);
+            path = scripts.PathTo(history.AppliedWith(scripts), target);
         }
         catch (DownshiftException e)
         {
             problems.Add(e.Message);
         }
 
-        if (options.UndoWith != MigrateUndo.RestoreBackup)
+        foreach (var script in path.Where(s => s.InTransaction))
+        {
+            if (script.TransactionControl() is { Count: > 0 } control)
+            {
+                problems.Add($"{script.FileName} ends the step's transaction itself ({string.Join(" ", control)}): a failure after it could not be rolled back; remove the transaction statements (each script already runs in its own transaction)");
+            }
+        }
+
+        if (options.UndoWith == MigrateUndo.RestoreBackup)
+        {
+            if (await Backup.DatabaseRestore.ProblemAsync(context, options.BackupStep!, options.Database, cancellationToken) is { } missing)
+            {
+                problems.Add($"undo-with: restore-backup cannot work: {missing}");
+            }
+        }
+        else
         {
             foreach (var script in path.Where(s => !s.InTransaction))
             {
@@ -89,7 +105,11 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
             return CheckResult.Unknown;
         }
 
-        return scripts.PathTo([.. history.Applied.Keys], SchemaVersion.Parse(options.To)).Count == 0 ? CheckResult.Done : CheckResult.NotDone;
+        // With data checks, an empty path is not enough: a run killed after the last script committed
+        // but before the checks ran must still compare them (execute then runs no script).
+        return scripts.PathTo(history.AppliedWith(scripts), SchemaVersion.Parse(options.To)).Count == 0 && options.Checks.Count == 0
+            ? CheckResult.Done
+            : CheckResult.NotDone;
     }
 
     public async Task<UndoData> PrepareAsync(StepContext context, CancellationToken cancellationToken)
@@ -98,19 +118,25 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
         var before = await DataChecks.ReadAsync(database, options.Checks, cancellationToken);
         return UndoData.Empty
             .With(PreviousKey, history.Current?.ToString() ?? "")
+            .With(HistoryRowsKey, history.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .With(BeforeKey, JsonSerializer.Serialize(before));
     }
 
     public async Task<StepOutcome> ExecuteAsync(StepContext context, UndoData prepared, CancellationToken cancellationToken)
     {
         var (database, scripts, history) = await OpenAsync(context, cancellationToken);
+        if (history.Failed is { } failed)
+        {
+            return StepOutcome.Failed($"{history.Table} has a failed row ({failed.Script}, rank {failed.Rank}): a script stopped halfway outside a transaction; repair the schema by hand before running it again");
+        }
+
         var before = Before(prepared);
         if (DataChecks.Unmet(options.Checks, before, "before the migration") is { Count: > 0 } unmet)
         {
             return StepOutcome.Failed($"data check {string.Join("; ", unmet)}: nothing was changed");
         }
 
-        var path = scripts.PathTo([.. history.Applied.Keys], SchemaVersion.Parse(options.To));
+        var path = scripts.PathTo(history.AppliedWith(scripts), SchemaVersion.Parse(options.To));
         var ran = await RunAsync(context, database, history, path, cancellationToken);
         if (ran.Failure is { } failure)
         {
@@ -131,6 +157,12 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
         var database = options.Database.Open(context.Host);
         if (options.UndoWith == MigrateUndo.RestoreBackup)
         {
+            var now = await SchemaHistory.ReadAsync(database, options.HistoryTable, cancellationToken);
+            if (prepared.Get(HistoryRowsKey) is { } rows && rows == now.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                return StepOutcome.Skipped($"no script of the migration committed ({options.HistoryTable} unchanged since the step began, schema {now.CurrentText}): nothing to restore");
+            }
+
             var restored = await Backup.DatabaseRestore.RestoreAsync(context, options.BackupStep!, options.Database, cancellationToken);
             return restored.IsSuccess ? await CheckAfterUndoAsync(database, prepared, restored.Detail ?? "restored", cancellationToken) : restored;
         }
@@ -141,7 +173,7 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
             return StepOutcome.Failed($"{database.Describe()} had no applied version before the step: re-applying cannot tell where to stop");
         }
 
-        var path = scripts.PathTo([.. history.Applied.Keys], SchemaVersion.Parse(previousText));
+        var path = scripts.PathTo(history.AppliedWith(scripts), SchemaVersion.Parse(previousText));
         var ran = await RunAsync(context, database, history, path, cancellationToken);
         return ran.Failure is { } failure
             ? StepOutcome.Failed(failure)
@@ -194,7 +226,7 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
         IDatabase database, MigrationScript script, string insert, CancellationToken cancellationToken)
     {
         var result = await database.ExecuteAsync(script.Sql, inTransaction: false, cancellationToken);
-        var row = result.Succeeded ? insert : insert.Replace(", true);", ", false);", StringComparison.Ordinal);
+        var row = result.Succeeded ? insert : insert.Replace($", {SchemaHistory.Boolean(true, database.Engine)});", $", {SchemaHistory.Boolean(false, database.Engine)});", StringComparison.Ordinal);
         var recorded = await database.ExecuteAsync(row, inTransaction: true, cancellationToken);
         return result.Succeeded && !recorded.Succeeded ? recorded : result;
     }

@@ -14,11 +14,25 @@ internal sealed partial record MigrationScript(
 {
     public string Type => IsUndo ? "UNDO_SQL" : "SQL";
 
-    /// <summary>The statements in this script that destroy data, one line each (empty when none).</summary>
+    /// <summary>The statements in this script that destroy or overwrite data, one line each (empty when none).</summary>
     public IReadOnlyList<string> DataLoss() =>
-        [.. Sql.Split('\n')
-            .Select(line => line.Split("--")[0].Trim())
-            .Where(line => DestroysData().IsMatch(line))];
+        [.. Statements(Sql).Where(statement => DestroysData().IsMatch(statement)).Select(OneLine)];
+
+    /// <summary>Top-level BEGIN / COMMIT / ROLLBACK: the script ends the step's transaction itself, so a failure after it cannot be rolled back.</summary>
+    public IReadOnlyList<string> TransactionControl() =>
+        [.. Statements(Sql).Where(statement => ControlsTransaction().IsMatch(statement)).Select(OneLine)];
+
+    /// <summary>
+    /// The script's statements, comments and dollar-quoted bodies (<c>$$ … $$</c>, <c>$fn$ … $fn$</c>)
+    /// removed first, so a function body's <c>BEGIN … END;</c> is not taken for statements.
+    /// </summary>
+    public static IReadOnlyList<string> Statements(string sql)
+    {
+        var text = DollarQuoted().Replace(BlockComment().Replace(StripComments(sql), " "), "''");
+        return [.. text.Split(';').Select(s => s.Trim()).Where(s => s.Length > 0)];
+    }
+
+    private static string OneLine(string statement) => WhiteSpace().Replace(statement, " ") + ";";
 
     /// <summary>Parses a file name; null for files that are not V/U scripts (R__ repeatables, notes).</summary>
     public static (SchemaVersion Version, bool IsUndo, string Description)? ParseName(string fileName)
@@ -37,7 +51,7 @@ internal sealed partial record MigrationScript(
         var (version, isUndo, description) = ParseName(fileName)
             ?? throw DownshiftException.Internal($"'{fileName}' is not a migration script name");
         var declaredNoTransaction = config is not null && NoTransaction().IsMatch(config);
-        var inTransaction = !declaredNoTransaction && !OutsideTransaction().IsMatch(StripComments(sql));
+        var inTransaction = !declaredNoTransaction && !Statements(sql).Any(statement => OutsideTransaction().IsMatch(statement));
         return new MigrationScript(version, isUndo, description, fileName, sql, inTransaction, FlywayChecksum(sql));
     }
 
@@ -66,8 +80,20 @@ internal sealed partial record MigrationScript(
     [GeneratedRegex(@"\b(CONCURRENTLY|VACUUM|ALTER\s+SYSTEM|CREATE\s+DATABASE|DROP\s+DATABASE)\b", RegexOptions.IgnoreCase)]
     private static partial Regex OutsideTransaction();
 
-    [GeneratedRegex(@"\b(DROP\s+TABLE|DROP\s+COLUMN|DROP\s+SCHEMA|TRUNCATE|DELETE\s+FROM)\b|\bALTER\s+TABLE\b.*\bDROP\b(?!\s+(NOT\s+NULL|DEFAULT|CONSTRAINT))", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^\s*(DELETE|UPDATE|TRUNCATE)\b|\bDROP\s+(TABLE|COLUMN|SCHEMA)\b|\bDROP\b.*\bCASCADE\b|\bALTER\s+TABLE\b.*\bDROP\b(?!\s+(NOT\s+NULL|DEFAULT|CONSTRAINT|IDENTITY|EXPRESSION))", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex DestroysData();
+
+    [GeneratedRegex(@"^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\b(?!\s+(ATOMIC)\b)", RegexOptions.IgnoreCase)]
+    private static partial Regex ControlsTransaction();
+
+    [GeneratedRegex(@"\$(?<tag>[A-Za-z_]*)\$.*?\$\k<tag>\$", RegexOptions.Singleline)]
+    private static partial Regex DollarQuoted();
+
+    [GeneratedRegex(@"/\*.*?\*/", RegexOptions.Singleline)]
+    private static partial Regex BlockComment();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex WhiteSpace();
 }
 
 /// <summary>CRC-32 (IEEE 802.3, as java.util.zip.CRC32), for Flyway-compatible checksums.</summary>

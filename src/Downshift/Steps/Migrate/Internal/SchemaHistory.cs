@@ -16,7 +16,11 @@ internal sealed class SchemaHistory(string table, IReadOnlyList<SchemaHistory.Ro
 
     public IReadOnlyList<Row> Rows { get; } = rows;
 
-    /// <summary>The versions applied now, with the row that applied each.</summary>
+    /// <summary>
+    /// The versions applied now, with the row that applied each. <c>UNDO_*</c> rows and Flyway's
+    /// <c>DELETE</c> rows (written by <c>repair</c> for a removed migration) take a version back; a
+    /// <c>BASELINE</c> row stands for its own version (the versions below it: <see cref="Baseline"/>).
+    /// </summary>
     public IReadOnlyDictionary<SchemaVersion, Row> Applied
     {
         get
@@ -24,7 +28,7 @@ internal sealed class SchemaHistory(string table, IReadOnlyList<SchemaHistory.Ro
             var applied = new Dictionary<SchemaVersion, Row>();
             foreach (var row in Rows.Where(r => r.Success && r.Version is not null).OrderBy(r => r.Rank))
             {
-                if (row.Type == "UNDO_SQL")
+                if (row.Type.StartsWith("UNDO", StringComparison.OrdinalIgnoreCase) || row.Type.Equals("DELETE", StringComparison.OrdinalIgnoreCase))
                 {
                     applied.Remove(row.Version!);
                 }
@@ -37,6 +41,19 @@ internal sealed class SchemaHistory(string table, IReadOnlyList<SchemaHistory.Ro
             return applied;
         }
     }
+
+    /// <summary>The highest baseline version (<c>BASELINE</c>, <c>SQL_BASELINE</c>): every script at or below it counts as applied.</summary>
+    public SchemaVersion? Baseline => Rows
+        .Where(r => r.Success && r.Version is not null && r.Type.EndsWith("BASELINE", StringComparison.OrdinalIgnoreCase))
+        .Select(r => r.Version!)
+        .OrderDescending()
+        .FirstOrDefault();
+
+    /// <summary>The applied versions, with every script version at or below the baseline counted as applied.</summary>
+    public IReadOnlyCollection<SchemaVersion> AppliedWith(MigrationSet scripts) =>
+        Baseline is { } baseline
+            ? [.. Applied.Keys.Union(scripts.Scripts.Where(s => !s.IsUndo && s.Version <= baseline).Select(s => s.Version))]
+            : [.. Applied.Keys];
 
     /// <summary>The highest applied version; null when nothing is applied.</summary>
     public SchemaVersion? Current => Applied.Keys.OrderDescending().FirstOrDefault();
@@ -79,8 +96,12 @@ internal sealed class SchemaHistory(string table, IReadOnlyList<SchemaHistory.Ro
             : "0";
         return $"INSERT INTO {Table} (installed_rank, version, description, type, script, checksum, installed_by, execution_time, success) " +
                $"VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM {Table}), {Literal(script.Version.ToString())}, {Literal(script.Description)}, " +
-               $"{Literal(script.Type)}, {Literal(script.FileName)}, {script.Checksum.ToString(CultureInfo.InvariantCulture)}, {Literal(installedBy)}, {elapsed}, true);";
+               $"{Literal(script.Type)}, {Literal(script.FileName)}, {script.Checksum.ToString(CultureInfo.InvariantCulture)}, {Literal(installedBy)}, {elapsed}, {Boolean(true, engine)});";
     }
+
+    /// <summary>SQLite before 3.23 has no TRUE/FALSE: 1 and 0 there.</summary>
+    public static string Boolean(bool value, string engine) =>
+        engine == DatabaseTarget.PostgreSql ? (value ? "true" : "false") : (value ? "1" : "0");
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
