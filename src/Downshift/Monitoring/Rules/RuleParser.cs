@@ -155,7 +155,7 @@ public static partial class RuleParser
 
         if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word || !tokens[at].Text.StartsWith("baseline", StringComparison.Ordinal))
         {
-            var column = at < tokens.Count ? tokens[at].Column : factorToken.Column + factorToken.Text.Length;
+            var column = at < tokens.Count ? tokens[at].Column : After(tokens[at - 1]);
             errors.Add(new RuleError(column, "expected 'baseline', 'baseline.p95' or 'baseline.mean' after 'x'"));
             return null;
         }
@@ -210,6 +210,10 @@ public static partial class RuleParser
             {
                 errors.Add(new RuleError(token.Column,
                     $"unexpected '{token.Text}': after the threshold come 'for DURATION' and 'on-missing: rollback|pause'"));
+                while (at < tokens.Count && tokens[at].Text != "for" && !tokens[at].Text.StartsWith("on-missing", StringComparison.Ordinal))
+                {
+                    at++; // one error for the stray words, not one per word
+                }
             }
         }
 
@@ -218,9 +222,9 @@ public static partial class RuleParser
 
     private static TimeSpan ReadDuration(List<Token> tokens, ref int at, List<RuleError> errors, Token keyword)
     {
-        if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word)
+        if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word || tokens[at].Text.StartsWith("on-missing", StringComparison.Ordinal))
         {
-            errors.Add(new RuleError(keyword.Column + keyword.Text.Length + 1, $"missing duration after 'for': {DurationHint}"));
+            errors.Add(new RuleError(After(keyword), $"missing duration after 'for': {DurationHint}"));
             return TimeSpan.Zero;
         }
 
@@ -243,7 +247,7 @@ public static partial class RuleParser
         var inline = keyword.Text["on-missing".Length..].TrimStart(':');
         var (text, column) = inline.Length > 0
             ? (inline, keyword.Column + keyword.Text.Length - inline.Length)
-            : at < tokens.Count && tokens[at].Kind == TokenKind.Word ? (tokens[at].Text, tokens[at++].Column) : ("", keyword.Column + keyword.Text.Length + 1);
+            : at < tokens.Count && tokens[at].Kind == TokenKind.Word ? (tokens[at].Text, tokens[at++].Column) : ("", After(keyword));
         MissingDataPolicy? policy = text switch
         {
             "rollback" => MissingDataPolicy.Rollback,
@@ -259,6 +263,9 @@ public static partial class RuleParser
 
         return policy;
     }
+
+    /// <summary>The column just past a token: where a missing word is reported.</summary>
+    private static int After(Token token) => token.Column + token.Text.Length;
 
     private static bool IsTimes(Token token) => token.Kind == TokenKind.Times || token.Text is "x" or "X";
 

@@ -81,8 +81,8 @@ public sealed record TriggerRule
     {
         var threshold = Threshold switch
         {
-            AbsoluteThreshold absolute => RuleText.Number(absolute.Value),
-            RelativeThreshold relative => $"{RuleText.Number(relative.Factor)} x baseline.{relative.Statistic.Name()}",
+            AbsoluteThreshold absolute => RuleText.Plain(absolute.Value),
+            RelativeThreshold relative => $"{RuleText.Plain(relative.Factor)} x baseline.{relative.Statistic.Name()}",
             _ => Threshold.ToString(),
         };
         var window = For > TimeSpan.Zero ? $" for {RuleText.Duration(For)}" : "";
@@ -97,8 +97,8 @@ public sealed record TriggerRule
         var latest = samples.Count > 0 && RuleWindow.IsKnown(samples[^1]) ? RuleText.Number(samples[^1].Value!.Value) : "missing";
         var limit = (Threshold, threshold) switch
         {
-            (RelativeThreshold relative, { } value) => $"{RuleText.Number(value)} ({RuleText.Number(relative.Factor)} x baseline.{statistic.Name()})",
-            (RelativeThreshold relative, null) => $"{RuleText.Number(relative.Factor)} x baseline.{statistic.Name()}",
+            (RelativeThreshold relative, { } value) => $"{RuleText.Number(value)} ({RuleText.Plain(relative.Factor)} x baseline.{statistic.Name()})",
+            (RelativeThreshold relative, null) => $"{RuleText.Plain(relative.Factor)} x baseline.{statistic.Name()}",
             (_, { } value) => RuleText.Number(value),
             _ => "?",
         };

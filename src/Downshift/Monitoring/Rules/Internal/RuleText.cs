@@ -18,6 +18,9 @@ internal static class RuleText
         return text is "0.00" or "-0.00" && value != 0 ? value.ToString("G3", CultureInfo.InvariantCulture) : text;
     }
 
+    /// <summary>A number as a rule writes it (a factor, a threshold): 1.5, 0.01, 90.</summary>
+    public static string Plain(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     /// <summary>1m30s, 30s, 500ms, 2h: the way a plan writes a duration.</summary>
     public static string Duration(TimeSpan duration)
     {
