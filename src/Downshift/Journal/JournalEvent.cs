@@ -23,4 +23,10 @@ public enum JournalEvent
     Cancelled,
     Note,
     RunFinished,
+
+    /// <summary>
+    /// Monitoring samples of one host over a span of time (issue 5; E2, E6): a JSON batch in Data, written
+    /// by <c>Monitoring/MetricJournal</c>. An observation, not an action: it never reopens a finished run.
+    /// </summary>
+    MetricSamples,
 }

@@ -216,11 +216,13 @@ public sealed record RunReplay
     }
 
     /// <summary>
-    /// The events that do not reopen a finished run: a note (an annotation) and a lease's release (the
-    /// engine writes it after RunFinished). Any other record after the last RunFinished means the run is
-    /// running again. <see cref="SqliteJournal.ListRunsAsync"/> applies the same rule in SQL.
+    /// The events that do not reopen a finished run: a note (an annotation), a lease's release (the
+    /// engine writes it after RunFinished) and monitoring samples (observations, the last of them written
+    /// when the monitor stops). Any other record after the last RunFinished means the run is running
+    /// again. <see cref="SqliteJournal.ListRunsAsync"/> applies the same rule in SQL.
     /// </summary>
-    internal static readonly IReadOnlySet<JournalEvent> KeepsRunFinished = new HashSet<JournalEvent> { JournalEvent.Note, JournalEvent.LeaseReleased };
+    internal static readonly IReadOnlySet<JournalEvent> KeepsRunFinished =
+        new HashSet<JournalEvent> { JournalEvent.Note, JournalEvent.LeaseReleased, JournalEvent.MetricSamples };
 
     /// <summary>The status a RunFinished record's Result names (unreadable: needs attention).</summary>
     internal static RunStatus ParseStatus(string? wire)

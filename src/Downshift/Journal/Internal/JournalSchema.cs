@@ -6,7 +6,7 @@ namespace Downshift.Journal.Internal;
 /// </summary>
 internal static class JournalSchema
 {
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     public const string AppendOnlyMessage = "journal is append-only";
 
@@ -56,6 +56,13 @@ internal static class JournalSchema
         PRAGMA user_version = 1;
         """;
 
+    /// <summary>
+    /// Version 2 adds the event <c>MetricSamples</c> (monitoring, issue 5). Events are stored by name, so
+    /// no table changes; the version is there so that a Downshift that does not know the event refuses
+    /// the file as "written by a newer Downshift" instead of failing on a record it cannot read.
+    /// </summary>
+    public const string Version2 = "PRAGMA user_version = 2;";
+
     /// <summary>Migrations by the version they produce; index 0 creates version 1.</summary>
-    public static readonly IReadOnlyList<string> Migrations = [Version1];
+    public static readonly IReadOnlyList<string> Migrations = [Version1, Version2];
 }
