@@ -18,6 +18,9 @@ public sealed record Plan
     /// <summary>How the run rolls through the hosts: canary, batches, concurrency, failure budget.</summary>
     public RolloutStrategy Strategy { get; init; } = RolloutStrategy.Default;
 
+    /// <summary>The plan's <c>monitor:</c> (baseline, bake, probes, log watches, trigger rules); null when it has none.</summary>
+    public Monitoring.MonitorPlan? Monitor { get; init; }
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

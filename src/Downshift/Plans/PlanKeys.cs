@@ -4,7 +4,9 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "vars", "phases"];
+
+    public static readonly IReadOnlyList<string> Monitor = ["interval", "baseline", "bake", "probes", "logs", "triggers", "on-missing"];
 
     public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
 

@@ -63,6 +63,22 @@ public static class PlanSchema
                         ["rollback"] = Enum(PlanKeys.FleetRollbacks, "Past the budget: roll back every changed host, or only the failed ones."),
                     },
                 },
+                ["monitor"] = new JsonObject
+                {
+                    ["type"] = "object",
+                    ["additionalProperties"] = false,
+                    ["description"] = "Watch each host: a baseline before its first change, a bake after its last step, trigger rules that roll it back (E2, E6, E8).",
+                    ["properties"] = new JsonObject
+                    {
+                        ["interval"] = Text("Time between samples (default 1s)."),
+                        ["baseline"] = Text("Sample this long on each host before its first change (10s, 1m)."),
+                        ["bake"] = Text("Watch this long after each host's last step; the trigger rules are judged then."),
+                        ["probes"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" }, ["description"] = "HTTP probes from the controller: {name, url, method, body, expect-status, timeout}; {{ host.address }} is filled in per host." },
+                        ["logs"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" }, ["description"] = "Log files on the hosts: {name, path, pattern}; lines matching per minute." },
+                        ["triggers"] = new JsonObject { ["type"] = "array", ["items"] = Text("A rule, e.g. \"http.health.error_rate > 1% for 5s\" or \"cpu.percent > 1.5 x baseline.p95 for 30s\"."), ["description"] = "Rules that roll a host back during its bake." },
+                        ["on-missing"] = Enum(["pause", "rollback"], "An inconclusive rule at the end of the bake (missing data): stop for a human (default) or roll back."),
+                    },
+                },
                 ["vars"] = new JsonObject
                 {
                     ["type"] = "object",
