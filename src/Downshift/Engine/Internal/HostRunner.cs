@@ -82,6 +82,20 @@ internal sealed class HostRunner(
     public async Task<ForwardOutcome> ForwardAsync(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
+        var watch = plan.Monitor is { } monitor ? new HostWatch(monitor, target, transport, recorder, observer) : null;
+        if (watch is not null && plan.Steps.All(s => replay?.Find(Host, s.Index) is null or { State: StepState.NotStarted }))
+        {
+            // E2: the baseline, before the host's first change (a resumed host keeps the one it journaled).
+            try
+            {
+                await watch.RecordBaselineAsync(control.Cancel);
+            }
+            catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+            {
+                return new ForwardOutcome(ForwardResult.Cancelled, "cancelled by the operator while the baseline was sampled");
+            }
+        }
+
         foreach (var step in plan.Steps)
         {
             var state = replay?.Find(Host, step.Index);
@@ -120,6 +134,23 @@ internal sealed class HostRunner(
             if (outcome.Result != ForwardResult.Completed)
             {
                 return outcome;
+            }
+        }
+
+        if (watch is not null)
+        {
+            // E6, E8: the bake, judged by the trigger rules; a rule that trips fails the host (it rolls back).
+            try
+            {
+                var baked = await watch.BakeAsync(control.Cancel);
+                if (baked.Result != ForwardResult.Completed)
+                {
+                    return baked;
+                }
+            }
+            catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+            {
+                return new ForwardOutcome(ForwardResult.Cancelled, "cancelled by the operator during the bake");
             }
         }
 

@@ -18,6 +18,11 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
 
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The journal itself, for writers that batch their own records (the monitor's samples).</summary>
+    public IJournal Journal => journal;
+
+    public string Operator => operatorName;
+
     /// <summary>The run's state so far; the plan says which steps are checks (see <see cref="RunReplay.From"/>).</summary>
     public RunReplay Replay(Plan plan)
     {
