@@ -26,6 +26,7 @@ public static partial class MarkdownReport
         WriteTimeline(md, replay);
         WriteUndone(md, replay);
         WriteLeft(md, replay);
+        WriteMonitoring(md, records);
         WriteDataSafety(md, records);
         WriteDiffs(md, records);
         WriteLog(md, records);
@@ -144,6 +145,25 @@ public static partial class MarkdownReport
         md.AppendLine();
     }
 
+    /// <summary>The monitor (E2, E6, E8): each host's baseline, its bake, and a rule that tripped with its values and the baseline.</summary>
+    private static void WriteMonitoring(StringBuilder md, IReadOnlyList<JournalRecord> records)
+    {
+        var rows = records.Where(r => r.Event == JournalEvent.Note && r.Host is not null && r.Result is { } text && MonitorLine().IsMatch(text)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## Monitoring").AppendLine();
+        Markdown.Table(md, ["Time (UTC)", "Host", "What"], rows.Select(r => new[] { Markdown.Time(r.Time), r.Host, r.Result }));
+        md.AppendLine();
+        foreach (var trip in rows.Where(r => r.Data is not null && r.Result!.StartsWith("trigger ", StringComparison.Ordinal)))
+        {
+            md.AppendLine($"### Trigger on {trip.Host}").AppendLine();
+            Markdown.Fence(md, "json", trip.Data!);
+        }
+    }
+
     /// <summary>Backups (what was taken, sizes, the verification), migrations (versions, scripts, data checks) and restores, per host (P7, C2, E5).</summary>
     private static void WriteDataSafety(StringBuilder md, IReadOnlyList<JournalRecord> records)
     {
@@ -246,6 +266,10 @@ public static partial class MarkdownReport
     /// </summary>
     [GeneratedRegex(@"^(staged: )?(full backup|incremental) \S+( failed verification)?:|\bschema \S+ -> \S+:|\brestored from \S+|\bcannot be (restored|migrated to)\b|\bcould not be backed up\b|\bwrites were not paused\b|\bfailed: .*\btransaction\b|\bnothing to restore\b", RegexOptions.None, 1000)]
     private static partial Regex DataLine();
+
+    /// <summary>What the monitor journals: "baseline over …", "bake …", "trigger '…' tripped: …".</summary>
+    [GeneratedRegex(@"^(baseline over |bake \S+: |trigger '.*' tripped: )", RegexOptions.None, 1000)]
+    private static partial Regex MonitorLine();
 
     /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
     [GeneratedRegex(@"^(@@ .* @@|\+\+\+ \S)", RegexOptions.Multiline, 1000)]
