@@ -141,14 +141,14 @@ CREATE TABLE orders (
 );
 INSERT INTO orders
 SELECT i,
-       (i * 7919) % 50000,
+       ((i * 7919) % 50000)::integer,
        timestamptz '2025-01-01 00:00:00+00' + (i * interval '31 seconds'),
-       (ARRAY['new', 'paid', 'shipped', 'delivered', 'returned'])[1 + (i * 13) % 5],
+       (ARRAY['new', 'paid', 'shipped', 'delivered', 'returned'])[(1 + (i * 13) % 5)::integer],
        'SKU-' || lpad(((i * 104729) % 100000)::text, 6, '0'),
-       1 + (i * 31) % 9,
+       (1 + (i * 31) % 9)::integer,
        round(((i * 2654435761) % 100000) / 100.0, 2),
        CASE WHEN i % 3 = 0 THEN NULL ELSE 'gift wrap ' || md5(i::text) END
-FROM generate_series(1, ROWS) AS i;
+FROM generate_series(1::bigint, ROWS) AS i;
 ANALYZE orders;
 """
 

@@ -129,7 +129,29 @@ def timeline(r):
     out["other"] = r["wall"] - sum(out[k] for k in ("start", "files", "db_verify", "files_verify")) - out.get("db_backup", 0)
     out["backup"] = js["backupSeconds"]
     out["verification"] = js["verification"]["seconds"]
+    alive = processes(os.path.join(work, f"r{r['round']}-D-{r['kind']}.samples"))
+    for key in ("find", "tar_c", "tar_x"):
+        if key in alive:
+            out[key] = alive[key]
+    if "tar_x" in alive:
+        out["compare"] = out["files_verify"] - alive["tar_x"]
     return out
+
+
+def processes(path, period=0.2):
+    """How long (s) the sampler saw find, tar -c and tar -x alive: (last - first sample) + one period."""
+    seen = {}
+    if not os.path.exists(path):
+        return {}
+    for line in open(path):
+        t, _, procs = line.rstrip("\n").partition(" ")
+        for proc in filter(None, procs.split(";")):
+            args = proc.split(" ", 1)[1] if " " in proc else ""
+            key = "find" if args.startswith("find ") else "tar_c" if " -cf " in args else "tar_x" if " -xpf " in args else None
+            if key:
+                first, _ = seen.get(key, (float(t), 0))
+                seen[key] = (first, float(t))
+    return {k: b - a + period for k, (a, b) in seen.items()}
 
 
 now = datetime.datetime.now(datetime.timezone.utc)
@@ -233,8 +255,12 @@ for kind in KINDS:
 labels = [
     ("start", "process start → backup started (.NET start, store opened, parent chain read)"),
     ("files", "files backed up: `find`, `tar`, hash, zstd, encrypt, write, fsync"),
+    ("find", "… of which `find` alive (listing, metadata)"),
+    ("tar_c", "… of which `tar -c` alive (reading the files; the stream is hashed, compressed, encrypted as it comes)"),
     ("db_backup", "database backed up: fingerprint, `pg_dump -Fc` (+ zstd, encrypt), fingerprint again"),
     ("files_verify", "verification of the files: chain restored into scratch (`tar -x`), every file re-hashed"),
+    ("tar_x", "… of which `tar -x` alive (the chain decrypted, decompressed, merged and written into scratch)"),
+    ("compare", "… of which after `tar -x`: every restored file read and SHA-256'd, compared, scratch deleted"),
     ("db_verify", "verification of the database: create scratch, `pg_restore`, fingerprint, drop"),
     ("other", "the rest: manifest commit and fsync, verdict stored, process exit"),
     ("backup", "= `backupSeconds` (the backup, before verification)"),
@@ -265,7 +291,7 @@ p("**restic** (medians over its runs, seconds):")
 p()
 p("| part | full | incremental |")
 p("|---|---|---|")
-for key, label in (("files", "`restic backup DATA`"), ("db", "`pg_dump -Fc shop | restic backup --stdin`"), ("check", "`restic check --read-data`")):
+for key, label in (("files", "`restic backup DATA`"), ("db", "`pg_dump -Fc shop \\| restic backup --stdin`"), ("check", "`restic check --read-data`")):
     cells = []
     for kind in KINDS:
         vals = [r["parts"][key] for r in ok if r["tool"] == "R" and r["kind"] == kind and key in r["parts"]]
@@ -279,6 +305,16 @@ for kind in KINDS:
           f"{s.get('files_new', 0)} new, {s.get('files_changed', 0)} changed, {s.get('files_unmodified', 0)} unmodified files; "
           f"{s.get('data_added', 0) / MB:.1f} MB added to the repository.")
 p()
+ref = os.path.join(work, "reference.tsv")
+if os.path.exists(ref):
+    p("## Floors: the pieces of the work alone (same data, same disk, once each, after the rounds)")
+    p()
+    p("| what | seconds | exit |")
+    p("|---|---|---|")
+    for line in open(ref):
+        name, secs, rc = line.rstrip("\n").split("\t")
+        p(f"| {name.replace('|', chr(92) + '|')} | {secs} | {rc} |")
+    p()
 p("## Command")
 p()
 p(f"`bench/backup/run.sh {rounds}` from the repository root, as root (date above). `BENCH_KEEP=DIR` keeps every output, "

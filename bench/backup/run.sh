@@ -111,10 +111,20 @@ timed() { # TAG COMMAND...: runs it under /usr/bin/time -v (into $work/TAG.time)
     timeout "$limit" /usr/bin/time -v -o "$work/$tag.time" "$@" >"$work/$tag.out" 2>"$work/$tag.err"
 }
 
+sampler() { # OUTFILE: every 0.2 s, the find and tar processes alive (what Downshift runs), until killed (at most 30 min)
+    local i
+    for i in $(seq 9000); do echo "$(now) $(pgrep -a -x 'tar|find' | tr '\n' ';')"; sleep 0.2; done >"$1"
+}
+
 measure_downshift() { # TAG STORE [--incremental]
-    local tag=$1 store=$2; shift 2
+    local tag=$1 store=$2 sampling rc=0; shift 2
+    sampler "$work/$tag.samples" &
+    sampling=$!
     timed "$tag" "${downshift[@]}" backup local --path "$data" --postgres shop --pg-host "$work/pg" --pg-port "$port" \
-        --pg-run-as postgres --backup-store "$store" --backup-key "$work/backup.key" --source bench --json "$@"
+        --pg-run-as postgres --backup-store "$store" --backup-key "$work/backup.key" --source bench --json "$@" || rc=$?
+    kill "$sampling"
+    wait "$sampling" 2>/dev/null || true
+    return "$rc"
 }
 
 measure_restic() { # TAG REPO
@@ -180,6 +190,34 @@ for round in $(seq "$rounds"); do
 done
 end_load=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Floors for the reading (not a peer; each once, on the same data): what the pieces of the work cost alone.
+reference() { # NAME SCRIPT
+    local t rc=0
+    quiet
+    t=$(now)
+    timeout "$limit" bash -c "set -o pipefail; $2" >/dev/null 2>"$work/ref.err" || { rc=$?; cat "$work/ref.err" >&2; }
+    printf '%s\t%s\t%s\n' "$1" "$(python3 -c "print(f'{$(now) - $t:.1f}')")" "$rc" >>"$work/reference.tsv"
+}
+log "reference timings"
+pgq="runuser -u postgres -- $pgbin/psql -X -q -h $work/pg -p $port -d shop"
+reference "tar -cf - DATA | zstd -3 -T0 (the files, compressed, to /dev/null)" \
+    "tar -C / -cf - ${data#/} | zstd -3 -T0 -q -c >/dev/null"
+reference "tar -cf - DATA | tar -xpf - -C SCRATCH (a copy of the files written to the same disk), then sync" \
+    "mkdir $work/scratch && tar -C / -cf - ${data#/} | tar -xpf - -C $work/scratch && sync"
+reference "sha256sum of every file of the copy (2 processes)" \
+    "find $work/scratch -type f -print0 | xargs -0 -P 2 -n 2000 sha256sum"
+rm -rf "$work/scratch"
+reference "pg_dump -Fc shop >/dev/null" "runuser -u postgres -- pg_dump -h $work/pg -p $port -Fc shop"
+cat >"$work/fingerprint.sql" <<'SQL'
+BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;
+SET LOCAL work_mem = '64MB';
+SELECT count(*), encode(sha256(string_agg(decode(md5(r), 'hex'), ''::bytea ORDER BY r COLLATE "C")), 'hex')
+FROM (SELECT t::text AS r FROM public.orders AS t) AS s;
+COMMIT;
+SQL
+reference "one fingerprint of shop.orders alone (the per-table query Downshift sends: count, SHA-256 over every row's MD5 sorted by its text)" \
+    "$pgq -f - <$work/fingerprint.sql"
+
 cp "$work/pg/server.log" "$work/server.log"
 python3 bench/backup/report.py "$work" "$rounds" "$files_count" "$files_bytes" "$db_bytes" "$changed" \
     "$machine_load" "$end_load" "$("${downshift[@]}" --version)" "$(restic version)" \
@@ -187,5 +225,6 @@ python3 bench/backup/report.py "$work" "$rounds" "$files_count" "$files_bytes" "
 log "wrote bench/results/backup.md"
 if [[ -n "${BENCH_KEEP:-}" ]]; then
     mkdir -p "$BENCH_KEEP"
-    cp "$work"/rows.tsv "$work"/server.log "$work"/*.out "$work"/*.err "$work"/*.time "$work"/*.parts "$BENCH_KEEP/" 2>/dev/null || true
+    cp "$work"/rows.tsv "$work"/server.log "$work"/*.out "$work"/*.err "$work"/*.time "$work"/*.parts "$work"/*.samples \
+        "$work"/reference.tsv "$BENCH_KEEP/" 2>/dev/null || true
 fi
