@@ -39,18 +39,18 @@ public sealed class BackupJob(BackupStore store, TimeProvider time)
             manifest = await writer.CommitAsync(cancellationToken);
         }
 
-        var verification = await VerifyAsync(manifest, options, database, expected, [.. chain, manifest], cancellationToken);
+        var verification = await VerifyAsync(manifest, options, database, expected, [.. chain, manifest], notes, cancellationToken);
         await store.MarkVerifiedAsync(manifest.Id, verification, cancellationToken);
         return new BackupResult(manifest, verification, notes, time.GetElapsedTime(start));
     }
 
     /// <summary>
-    /// Dumps the database unless the chain already holds exactly what it has now. Returns the
-    /// fingerprint the restored copy must equal, or null when writes went on during the dump (a live
-    /// full backup): then only the schema can be compared, and the incremental taken with writes
-    /// paused is compared row for row.
+    /// Dumps the database unless the chain already holds exactly what it has now, and returns its
+    /// fingerprint from just before the dump: the restored copy is compared with it. An incremental (taken
+    /// with writes paused) is fingerprinted again after the dump, so writes that went on are caught; a live
+    /// full backup is not (writes are expected there; the verification tells them apart).
     /// </summary>
-    private async Task<DatabaseFingerprint?> DumpAsync(
+    private async Task<DatabaseFingerprint> DumpAsync(
         BackupWriter writer, DatabaseTarget target, IDatabase database, IReadOnlyList<BackupManifest> chain, BackupKind kind, List<string> notes, CancellationToken cancellationToken)
     {
         var item = DatabaseItem(target);
@@ -69,65 +69,84 @@ public sealed class BackupJob(BackupStore store, TimeProvider time)
             async (stream, ct) =>
             {
                 await database.DumpAsync(stream, ct);
-                after = await database.FingerprintAsync(ct);
+                if (kind == BackupKind.Incremental)
+                {
+                    after = await database.FingerprintAsync(ct);
+                }
             },
             before,
             cancellationToken);
-        if (after is not null && before.DifferencesFrom(after).Count == 0)
-        {
-            return before;
-        }
-
-        if (kind == BackupKind.Incremental)
+        if (after is not null && before.DifferencesFrom(after) is { Count: > 0 } changed)
         {
             throw DownshiftException.InvalidState(
-                $"{database.Describe()} changed while the incremental was taken: writes were not paused ({string.Join("; ", before.DifferencesFrom(after!))}). " +
+                $"{database.Describe()} changed while the incremental was taken: writes were not paused ({string.Join("; ", changed)}). " +
                 "Stop the service in an earlier step or declare pause-writes.");
         }
 
-        notes.Add($"{database.Describe()} was written to during the live dump: rows are compared at the incremental, the schema now");
-        return null;
+        return before;
     }
 
+    /// <summary>The files restored into scratch and the dump into a scratch database, at the same time (P6).</summary>
     private async Task<BackupVerification> VerifyAsync(
-        BackupManifest manifest, BackupSpec options, IDatabase? database, DatabaseFingerprint? source, IReadOnlyList<BackupManifest> chain, CancellationToken cancellationToken)
+        BackupManifest manifest, BackupSpec options, IDatabase? database, DatabaseFingerprint? source, IReadOnlyList<BackupManifest> chain, List<string> notes, CancellationToken cancellationToken)
     {
         var start = time.GetTimestamp();
-        var differences = new List<string>();
-        var files = 0;
-        long bytes = 0;
-        if (options.Files.Count > 0)
+        var filesTask = options.Files.Count > 0
+            ? BackupVerifier.VerifyFilesAsync(store, chain, FilesItem, BackupVerifier.ScratchDirectory(store, chain, FilesItem), cancellationToken)
+            : Task.FromResult(new FilesVerdict([], 0, 0));
+        var databaseTask = VerifyDatabaseAsync(manifest, options, database, source, chain, notes, cancellationToken);
+        await Task.WhenAll(filesTask, databaseTask);
+        var filesVerdict = await filesTask;
+        var (differences, bytes, verified) = await databaseTask;
+        return new BackupVerification(
+            filesVerdict.Differences.Count == 0 && differences.Count == 0, filesVerdict.FilesChecked, filesVerdict.Bytes + bytes,
+            time.GetElapsedTime(start), time.GetUtcNow(), [.. filesVerdict.Differences, .. differences])
         {
-            var scratch = BackupVerifier.ScratchDirectory(store, chain, FilesItem);
-            var filesVerdict = await BackupVerifier.VerifyFilesAsync(store, chain, FilesItem, scratch, cancellationToken);
-            differences.AddRange(filesVerdict.Differences);
-            files = filesVerdict.FilesChecked;
-            bytes = filesVerdict.Bytes;
-        }
-
-        DatabaseFingerprint? restored = null;
-        var item = options.Database is { } target ? DatabaseItem(target) : null;
-        if (database is not null && manifest.Items.Any(i => i.Name == item))
-        {
-            await using var dump = await store.OpenItemAsync(manifest, item!, cancellationToken);
-            await using var scratch = await database.RestoreToScratchAsync(dump, manifest.Id, cancellationToken);
-            restored = await scratch.FingerprintAsync(cancellationToken);
-            var expected = manifest.Item(item!).Fingerprint!;
-            var found = source is null
-                ? (expected.SchemaHash == restored.SchemaHash ? [] : [$"schema hash {expected.SchemaHash} ≠ {restored.SchemaHash} in the restored copy"])
-                : source.DifferencesFrom(restored);
-            differences.AddRange(found.Select(d => $"{database.Describe()}: {d}"));
-            bytes += manifest.Item(item!).RawSize;
-        }
-        else if (database is not null)
-        {
-            restored = await VerifiedCopyAsync(chain.SkipLast(1).ToList(), item!, cancellationToken);
-        }
-
-        return new BackupVerification(differences.Count == 0, files, bytes, time.GetElapsedTime(start), time.GetUtcNow(), differences)
-        {
-            Database = source is null ? null : restored,
+            Database = verified,
         };
+    }
+
+    /// <summary>
+    /// The dump restored into a scratch database and compared with the source's fingerprint. Returns the
+    /// differences, the bytes checked, and what the backup verifiably holds (null when only the schema
+    /// could be compared: rows written during a live full backup).
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Differences, long Bytes, DatabaseFingerprint? Verified)> VerifyDatabaseAsync(
+        BackupManifest manifest, BackupSpec options, IDatabase? database, DatabaseFingerprint? source, IReadOnlyList<BackupManifest> chain, List<string> notes, CancellationToken cancellationToken)
+    {
+        var item = options.Database is { } target ? DatabaseItem(target) : null;
+        if (database is null || source is null)
+        {
+            return ([], 0, null);
+        }
+
+        if (manifest.Items.All(i => i.Name != item))
+        {
+            return ([], 0, await VerifiedCopyAsync(chain.SkipLast(1).ToList(), item!, cancellationToken));
+        }
+
+        DatabaseFingerprint restored;
+        await using (var dump = await store.OpenItemAsync(manifest, item!, cancellationToken))
+        await using (var scratch = await database.RestoreToScratchAsync(dump, manifest.Id, cancellationToken))
+        {
+            restored = await scratch.FingerprintAsync(cancellationToken);
+        }
+
+        var bytes = manifest.Item(item!).RawSize;
+        var rows = source.DifferencesFrom(restored);
+        if (rows.Count == 0)
+        {
+            return ([], bytes, restored);
+        }
+
+        if (manifest.Kind == BackupKind.Full && source.SchemaHash == restored.SchemaHash)
+        {
+            notes.Add($"{database.Describe()} was written to during the live dump ({string.Join("; ", rows)}): the schema is verified now, the rows at the incremental");
+            return ([], bytes, null);
+        }
+
+        var why = manifest.Kind == BackupKind.Full ? "the dump differs from the source" : "writes were not paused, or the dump is damaged";
+        return ([.. rows.Select(d => $"{database.Describe()}: {d} ({why})")], bytes, null);
     }
 
     /// <summary>What the newest backup in <paramref name="chain"/> that holds the database verifiably contains.</summary>
