@@ -93,6 +93,38 @@ public sealed class ShopDataFleetTests(ShopLab lab) : IClassFixture<ShopLab>, ID
         Assert.Contains("restored from", log, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_MonitorFailingVariant_TriggerTripsInTheCanarysBakeAndItRollsBack()
+    {
+        // Given shopd 2.3.0 on PostgreSQL on the three hosts, and the plan that forgets the migration (orders fail on 2.1.0, /health passes)
+        await lab.SetUpShopOnPostgresAsync(Fleet);
+        var before = await DatabaseStateAsync();
+
+        // When it runs
+        var run = await CliAsync(["run", Plan("plan-monitor-failing.yaml"), "--json", .. lab.CliHostOptions]);
+
+        // Then the health check passed, but the orders rule tripped during the canary's bake: h1 rolled back, h2 and h3 untouched
+        Assert.True(run.ExitCode == 3, run.ToString());
+        var result = JsonDocument.Parse(run.Stdout).RootElement;
+        Assert.Contains("trigger 'http.orders.error_rate > 50% for 2s' tripped: h1 http.orders.error_rate 1 > 0.50", result.GetProperty("summary").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["rolled-back", "untouched", "untouched"], result.GetProperty("hosts").EnumerateArray().Select(h => h.GetProperty("state").GetString()));
+        Assert.Equal("2.3.0 ii", await OnHostAsync("h1", "dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd"));
+        Assert.Contains("\"2.3.0\"", await OnHostAsync("h1", "curl -fsS http://127.0.0.1:8080/health"), StringComparison.Ordinal);
+
+        // And h1's database kept its schema, coupons and every earlier order (the probe's own POSTs added orders: the plan changes no data)
+        var after = await DatabaseStateAsync();
+        Assert.Equal(before["h1"] with { MaxId = "", Orders = "" }, after["h1"] with { MaxId = "", Orders = "" });
+        Assert.Equal(before["h1"].Orders, await PsqlAsync("h1", OrdersSql + before["h1"].MaxId));
+        Assert.Equal(before["h2"], after["h2"]);
+
+        // And the report shows the baseline, the rule, the values that tripped it and the baseline value
+        var report = (await CliAsync(["report", RunId(run)])).Stdout;
+        Assert.Contains("## Monitoring", report, StringComparison.Ordinal);
+        Assert.Contains("baseline over 3s: ", report, StringComparison.Ordinal);
+        Assert.Contains("### Trigger on h1", report, StringComparison.Ordinal);
+        Assert.Contains("baseline p95", report, StringComparison.Ordinal);
+    }
+
     /// <summary>Per host: the schema (quantity column name, coupons), the highest order id and the orders' row digest.</summary>
     private async Task<Dictionary<string, HostDatabase>> DatabaseStateAsync()
     {
