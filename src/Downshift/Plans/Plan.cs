@@ -18,6 +18,9 @@ public sealed record Plan
     /// <summary>How the run rolls through the hosts: canary, batches, concurrency, failure budget.</summary>
     public RolloutStrategy Strategy { get; init; } = RolloutStrategy.Default;
 
+    /// <summary>What a fingerprint of a host covers and which differences are expected (<c>fingerprint:</c>); null when the plan declares none.</summary>
+    public Fingerprints.FingerprintSpec? Fingerprint { get; init; }
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

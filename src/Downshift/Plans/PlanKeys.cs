@@ -4,9 +4,15 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "fingerprint", "vars", "phases"];
 
     public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
+
+    /// <summary>Keys of <c>fingerprint:</c> (what a host's fingerprint covers, and the differences expected).</summary>
+    public static readonly IReadOnlyList<string> Fingerprint = ["paths", "suid-dirs", "services", "databases", "expect-differences"];
+
+    /// <summary>Keys of an item of <c>fingerprint.expect-differences</c>.</summary>
+    public static readonly IReadOnlyList<string> ExpectDifference = ["what", "reason"];
 
     public static readonly IReadOnlyList<string> FleetRollbacks = ["whole-fleet", "failed-hosts"];
 

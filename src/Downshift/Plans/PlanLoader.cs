@@ -135,6 +135,7 @@ public static partial class PlanLoader
         var hosts = PlanHostsReader.Read(root, hostSources);
 
         var strategy = StrategyReader.Read(root, hosts.Count);
+        var fingerprint = PlanFingerprintReader.Read(root);
         var phases = ReadPhases(root);
         if (name is null || reason is null || scope is null || from is null || to is null || phases is null)
         {
@@ -150,6 +151,7 @@ public static partial class PlanLoader
             ToVersion = to,
             HostEntries = hosts,
             Strategy = strategy,
+            Fingerprint = fingerprint,
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,
