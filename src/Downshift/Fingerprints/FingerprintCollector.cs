@@ -56,7 +56,8 @@ public sealed class FingerprintCollector(TimeProvider timeProvider)
         }
         catch (DownshiftException e) when (!e.IsConnectionLost)
         {
-            return (target, null, e.Message);
+            // The host is the fingerprint's own: without it, the same problem reads the same on every host.
+            return (target, null, e.Message.Replace($" on '{host.HostName}'", "", StringComparison.Ordinal));
         }
     }
 

@@ -31,7 +31,7 @@ public sealed record FingerprintComparison(
 /// Compares two fingerprints entry by entry (P8 drift, P9 rollback proof, V6 permissions). Every
 /// difference is listed; one that a declared <see cref="ExpectedDifference"/> matches is marked expected
 /// with that declaration, never dropped. A source that could be read on one side only is a difference
-/// too (key <c>(SOURCE)</c>); one unreadable on both sides is a note, not silence.
+/// too (key <c>(SOURCE)</c>); one unreadable (or read only in part) on both sides is a note, not silence.
 /// </summary>
 public static class FingerprintDiff
 {
@@ -41,6 +41,8 @@ public static class FingerprintDiff
     private const string Collected = "collected";
 
     private const string NotCollected = "not collected";
+
+    private const string Unavailable = "unavailable";
 
     public static FingerprintComparison Compare(HostFingerprint before, HostFingerprint after, IReadOnlyList<ExpectedDifference> expected)
     {
@@ -102,19 +104,23 @@ public static class FingerprintDiff
         foreach (var source in sources)
         {
             var (was, now) = (Status(before, source), Status(after, source));
-            if (was != now)
+            if (Kind(was) != Kind(now))
             {
                 differences.Add(new FingerprintDifference(section, $"({source})", was, now, null));
             }
             else if (was != Collected)
             {
-                notes.Add($"{section} ({source}): not compared, {was} on both sides");
+                notes.Add(was == now
+                    ? $"{section} ({source}): not compared, {was} on both sides"
+                    : $"{section} ({source}): not compared, {was} -> {now}");
             }
         }
+
+        static string Kind(string status) => status.StartsWith(Unavailable, StringComparison.Ordinal) ? Unavailable : status;
     }
 
     private static string Status(IFingerprintSection section, string source) =>
-        section.Unavailable.TryGetValue(source, out var why) ? $"unavailable: {why}"
+        section.Unavailable.TryGetValue(source, out var why) ? $"{Unavailable}: {why}"
         : section.Sources.Contains(source) ? Collected
         : NotCollected;
 

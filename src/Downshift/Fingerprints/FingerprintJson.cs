@@ -17,7 +17,6 @@ public static class FingerprintJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        RespectRequiredConstructorParameters = true,
     };
 
     public static string Serialize(HostFingerprint fingerprint) => JsonSerializer.Serialize(fingerprint, Options);

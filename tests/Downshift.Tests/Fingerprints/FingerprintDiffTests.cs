@@ -32,6 +32,7 @@ public sealed class FingerprintDiffTests
             {
                 ["/etc/shopd"] = new("directory", "0755", "root", "root"),
                 ["/etc/shopd/shopd.conf"] = config ?? Config,
+                ["/etc/shopd/local.conf"] = new("missing", null, null, null),
             },
             Sources = ["files"],
         },
@@ -130,6 +131,18 @@ public sealed class FingerprintDiffTests
 
         Assert.Empty(comparison.Differences);
         Assert.Contains("services (systemd): not compared, unavailable: systemd is not the init system on both sides", comparison.Notes);
+    }
+
+    [Fact]
+    public void Compare_SourceUnreadableOnBothSidesForDifferentReasons_StillANote()
+    {
+        var after = Host("h2", unavailableServices: new() { ["systemd"] = "systemctl is not installed" });
+        var before = Host("h1", unavailableServices: new() { ["systemd"] = "systemd is not the init system" });
+
+        var comparison = FingerprintDiff.Compare(before, after, []);
+
+        Assert.Empty(comparison.Differences);
+        Assert.Contains("services (systemd): not compared, unavailable: systemd is not the init system -> unavailable: systemctl is not installed", comparison.Notes);
     }
 
     [Fact]
