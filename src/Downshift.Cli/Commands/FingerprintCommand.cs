@@ -19,7 +19,7 @@ internal static class FingerprintCommand
         var paths = new Option<string[]>("--path") { Description = "A config file or directory (walked) to record: SHA-256, mode, owner, group, type, link target (repeatable).", AllowMultipleArgumentsPerToken = false };
         var suidDirs = new Option<string[]>("--suid-dir") { Description = "A directory to search for SUID/SGID files (repeatable).", AllowMultipleArgumentsPerToken = false };
         var services = new Option<string[]>("--service") { Description = "An LSB init script whose status to record (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the fingerprint to FILE (one host), or DIR/HOST.json (a directory, or several hosts). Default: stdout." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the fingerprint to FILE.json (one host), or else into the directory DIR as DIR/HOST.json. Default: stdout." };
         var command = new Command("fingerprint", "Record each host's state as JSON: packages, declared paths, services, users, groups, sudoers, ports, SUID files, databases.")
         {
             targets, paths, suidDirs, services, output, options.Vars,
@@ -32,7 +32,7 @@ internal static class FingerprintCommand
             var (hosts, spec) = names.Length == 1 && File.Exists(names[0])
                 ? await FromPlanAsync(names[0], given, options, parse, ui, cancellationToken)
                 : (await HostArguments.ResolveAsync(names, options, parse, ui, cancellationToken), given);
-            if (hosts is null || !Valid(spec, ui))
+            if (hosts is null || !Valid(spec, ui) || !OneFileForOneHost(parse.GetValue(output), hosts, ui))
             {
                 return ExitCodes.InvalidInput;
             }
@@ -79,6 +79,20 @@ internal static class FingerprintCommand
         return problems.Count == 0;
     }
 
+    /// <summary>A <c>-o NAME.json</c> is one file: for one host only.</summary>
+    private static bool OneFileForOneHost(string? output, IReadOnlyList<HostEntry> hosts, ConsoleUi ui)
+    {
+        if (output is not null && IsFile(output) && hosts.Count > 1)
+        {
+            ui.Fail($"-o {output} is one file, for one host; name a directory for {hosts.Count} hosts (each written as DIR/HOST.json)");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsFile(string output) => output.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Every host at once (SSH handshakes are bounded by the connector); a host that fails is reported and the others go on.</summary>
     private static async Task<IReadOnlyList<Result>> CollectAsync(
         IReadOnlyList<HostEntry> hosts, FingerprintSpec spec, CliOptions options, ParseResult parse, ConsoleUi ui, CancellationToken cancellationToken)
@@ -113,7 +127,7 @@ internal static class FingerprintCommand
             return files;
         }
 
-        var oneFile = fingerprints.Count == 1 && !Directory.Exists(output) && !output.EndsWith('/');
+        var oneFile = IsFile(output);
         foreach (var fingerprint in fingerprints)
         {
             var file = oneFile ? output : Path.Combine(output, $"{fingerprint.Host}.json");
