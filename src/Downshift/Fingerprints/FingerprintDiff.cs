@@ -86,13 +86,16 @@ public static class FingerprintDiff
 
         var was = before.Facets().ToDictionary(f => f.Name, StringComparer.Ordinal);
         var now = after.Facets().ToDictionary(f => f.Name, StringComparer.Ordinal);
-        var changed = was.Keys.Union(now.Keys)
-            .Where(name => !(was.TryGetValue(name, out var b) && now.TryGetValue(name, out var a) && a == b))
-            .ToList();
+        if (!was.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(now.Keys))
+        {
+            // A different kind of entry (a missing path now a directory, a file now a symlink): show both whole.
+            return (Join(before.Facets()), Join(after.Facets()));
+        }
+
+        var changed = before.Facets().Select(f => f.Name).Where(name => was[name] != now[name]).ToList();
         return changed.Count == 0 ? (null, null) : (Changed(was), Changed(now));
 
-        string Changed(Dictionary<string, Facet> facets) =>
-            string.Join(' ', changed.Select(name => facets.TryGetValue(name, out var f) ? f.Show() : $"{name}=-"));
+        string Changed(Dictionary<string, Facet> facets) => Join(changed.Select(name => facets[name]));
     }
 
     private static string Join(IEnumerable<Facet> facets) => string.Join(' ', facets.Select(f => f.Show()));

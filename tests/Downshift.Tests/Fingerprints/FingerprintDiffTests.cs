@@ -93,6 +93,26 @@ public sealed class FingerprintDiffTests
     }
 
     [Fact]
+    public void Compare_OtherKindOfEntry_BothShownWhole()
+    {
+        // Given a config file that became a symlink, and a missing one that appeared
+        var link = new FileEntry("symlink", "0777", "root", "root") { Target = "shopd.conf.d/main" };
+        var before = Host("h1");
+        var files = new Dictionary<string, FileEntry>(before.Files.Entries)
+        {
+            ["/etc/shopd/shopd.conf"] = link,
+            ["/etc/shopd/local.conf"] = new("file", "0600", "shop", "shop") { Sha256 = new string('d', 64) },
+        };
+        var after = before with { Files = before.Files with { Entries = files } };
+
+        // When / Then
+        var lines = FingerprintDiff.Compare(before, after, []).Differences.Select(d => d.ToString()).ToList();
+
+        Assert.Contains("unexpected files /etc/shopd/shopd.conf file mode=0644 owner=root group=root sha256=aaaaaaaaaaaa… -> symlink mode=0777 owner=root group=root target=shopd.conf.d/main", lines);
+        Assert.Contains("unexpected files /etc/shopd/local.conf missing -> file mode=0600 owner=shop group=shop sha256=dddddddddddd…", lines);
+    }
+
+    [Fact]
     public void Compare_DeclaredDifference_MarkedExpectedByTheFirstDeclarationThatMatches()
     {
         // Given two declarations that both cover shopd
