@@ -25,6 +25,8 @@ root.Subcommands.Add(InventoryCommand.Create(options));
 root.Subcommands.Add(BackupCommand.Create(options));
 root.Subcommands.Add(BackupsCommand.Create(options));
 root.Subcommands.Add(RestoreCommand.Create(options));
+root.Subcommands.Add(FingerprintCommand.Create(options));
+root.Subcommands.Add(DiffCommand.Create(options));
 root.Subcommands.Add(LabCommand.Create(options));
 
 var parse = root.Parse(args);

@@ -138,29 +138,7 @@ internal static class BackupCommand
             return null;
         }
 
-        var hosts = new List<HostEntry>();
-        var inventory = parse.GetValue(options.Inventory) is { } file
-            ? (await Inventory.InventoryLoader.LoadFileAsync(file, cancellationToken)).Inventory
-            : null;
-        foreach (var name in names)
-        {
-            if (name == HostEntry.Local.Name)
-            {
-                hosts.Add(HostEntry.Local);
-            }
-            else if (inventory?.Hosts.FirstOrDefault(h => h.Name == name) is { } entry)
-            {
-                hosts.Add(entry);
-            }
-            else
-            {
-                ui.Fail(inventory is null
-                    ? $"unknown host '{name}': name 'local', a plan file, or hosts of --inventory FILE"
-                    : $"host '{name}' is not in the inventory");
-                return null;
-            }
-        }
-
-        return [.. hosts.Select(h => new Job(h, source, spec))];
+        var hosts = await HostArguments.ResolveAsync(names, options, parse, ui, cancellationToken);
+        return hosts is null ? null : [.. hosts.Select(h => new Job(h, source, spec))];
     }
 }

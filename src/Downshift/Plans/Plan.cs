@@ -21,6 +21,9 @@ public sealed record Plan
     /// <summary>The plan's <c>monitor:</c> (baseline, bake, probes, log watches, trigger rules); null when it has none.</summary>
     public Monitoring.MonitorPlan? Monitor { get; init; }
 
+    /// <summary>What a fingerprint of a host covers and which differences are expected (<c>fingerprint:</c>); null when the plan declares none.</summary>
+    public Fingerprints.FingerprintSpec? Fingerprint { get; init; }
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

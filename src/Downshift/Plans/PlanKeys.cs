@@ -4,11 +4,17 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "fingerprint", "vars", "phases"];
 
     public static readonly IReadOnlyList<string> Monitor = ["interval", "baseline", "bake", "probes", "logs", "triggers", "on-missing"];
 
     public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
+
+    /// <summary>Keys of <c>fingerprint:</c> (what a host's fingerprint covers, and the differences expected).</summary>
+    public static readonly IReadOnlyList<string> Fingerprint = ["paths", "suid-dirs", "services", "databases", "expect-differences"];
+
+    /// <summary>Keys of an item of <c>fingerprint.expect-differences</c>.</summary>
+    public static readonly IReadOnlyList<string> ExpectDifference = ["what", "reason"];
 
     public static readonly IReadOnlyList<string> FleetRollbacks = ["whole-fleet", "failed-hosts"];
 

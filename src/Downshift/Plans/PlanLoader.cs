@@ -136,6 +136,7 @@ public static partial class PlanLoader
 
         var strategy = StrategyReader.Read(root, hosts.Count);
         var monitor = MonitorReader.Read(root);
+        var fingerprint = PlanFingerprintReader.Read(root);
         var phases = ReadPhases(root);
         if (name is null || reason is null || scope is null || from is null || to is null || phases is null)
         {
@@ -152,6 +153,7 @@ public static partial class PlanLoader
             HostEntries = hosts,
             Strategy = strategy,
             Monitor = monitor,
+            Fingerprint = fingerprint,
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,

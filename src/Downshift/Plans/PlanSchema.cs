@@ -79,6 +79,7 @@ public static class PlanSchema
                         ["on-missing"] = Enum(["pause", "rollback"], "An inconclusive rule at the end of the bake (missing data): stop for a human (default) or roll back."),
                     },
                 },
+                ["fingerprint"] = FingerprintSchema(),
                 ["vars"] = new JsonObject
                 {
                     ["type"] = "object",
@@ -186,6 +187,59 @@ public static class PlanSchema
         new() { ["enum"] = Array([.. values]), ["description"] = description };
 
     private static JsonArray Array(params string[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
+
+    /// <summary><c>fingerprint:</c>: what a host's fingerprint covers, and the differences expected.</summary>
+    private static JsonObject FingerprintSchema()
+    {
+        var strings = (string description) => new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "string" }, ["description"] = description };
+        return new JsonObject
+        {
+            ["type"] = "object",
+            ["additionalProperties"] = false,
+            ["description"] = "What `downshift fingerprint` covers on each host beyond packages, services, users, groups, sudoers and ports (P8, P9, V6).",
+            ["properties"] = new JsonObject
+            {
+                ["paths"] = strings("Absolute config paths: files, or directories walked (SHA-256, mode, owner, group, type, link target)."),
+                ["suid-dirs"] = strings("Absolute directories searched for SUID/SGID files."),
+                ["services"] = strings("LSB init scripts (/etc/init.d/NAME status) whose state is recorded."),
+                ["databases"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["description"] = "Databases, each a map like a step's 'database:' (schema hash, per-table row counts and checksums).",
+                    ["items"] = new JsonObject
+                    {
+                        ["type"] = "object",
+                        ["additionalProperties"] = false,
+                        ["required"] = Array("engine"),
+                        ["properties"] = new JsonObject
+                        {
+                            ["engine"] = Enum([Databases.DatabaseTarget.PostgreSql, Databases.DatabaseTarget.Sqlite], "The database engine."),
+                            ["name"] = Text("PostgreSQL: the database's name."),
+                            ["host"] = Text("PostgreSQL: server address or socket directory."),
+                            ["port"] = new JsonObject { ["type"] = Array("integer", "string"), ["description"] = "PostgreSQL: the server's port." },
+                            ["user"] = Text("PostgreSQL: the role."),
+                            ["password-env"] = Text("PostgreSQL: the controller's environment variable holding the password."),
+                            ["run-as"] = Text("PostgreSQL: the OS user the clients run as on the host."),
+                            ["path"] = Text("SQLite: the database file's absolute path."),
+                        },
+                    },
+                },
+                ["expect-differences"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["description"] = "Differences allowed between two fingerprints, each declared with its reason.",
+                    ["items"] = Closed(
+                        new JsonObject
+                        {
+                            ["what"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z*]+:.+$", ["description"] = "SECTION:GLOB, e.g. files:/var/log/** or packages:shopd." },
+                            ["reason"] = Text("Why this difference is expected."),
+                        },
+                        "what",
+                        "reason"),
+                },
+            },
+        };
+    }
 
     /// <summary><c>hosts:</c> items: a host or group name (or 'local'), or an inline host.</summary>
     private static JsonObject HostsSchema() => new()

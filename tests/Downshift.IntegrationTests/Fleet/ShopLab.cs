@@ -8,7 +8,7 @@ namespace Downshift.IntegrationTests.Fleet;
 /// the broken 2.2.0 and 2.3.0 as .deb and .rpm), each host set up by examples/shop/fleet/setup.sh
 /// on demand: shopd 2.3.0 installed and running, as in case C1.
 /// </summary>
-public sealed class ShopLab : LabFixture
+public class ShopLab : LabFixture
 {
     public override async ValueTask InitializeAsync()
     {

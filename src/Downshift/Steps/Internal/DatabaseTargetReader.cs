@@ -6,20 +6,25 @@ namespace Downshift.Steps.Internal;
 /// <summary>Reads a step's <c>database:</c> map (backup, migrate) into a <see cref="DatabaseTarget"/>, reporting every problem at the key.</summary>
 internal static class DatabaseTargetReader
 {
-    private static readonly string[] Keys = ["engine", "name", "host", "port", "user", "password-env", "run-as", "path"];
+    /// <summary>The keys of a <c>database:</c> map.</summary>
+    public static readonly IReadOnlyList<string> Keys = ["engine", "name", "host", "port", "user", "password-env", "run-as", "path"];
 
     public static DatabaseTarget? Read(IStepOptionsReader reader, string key, bool required = false)
     {
         var map = reader.StringMap(key, required);
-        if (map is null)
-        {
-            return null;
-        }
+        return map is null ? null : FromMap(map, key, message => OptionChecks.Fail(reader, key, message));
+    }
 
+    /// <summary>
+    /// The target a map of single values describes (named <paramref name="key"/> in messages), or null after
+    /// <paramref name="fail"/> was called once per problem.
+    /// </summary>
+    public static DatabaseTarget? FromMap(IReadOnlyDictionary<string, ScalarValue> map, string key, Action<string> fail)
+    {
         var ok = true;
         foreach (var unknown in map.Keys.Where(k => !Keys.Contains(k)))
         {
-            ok = OptionChecks.Fail(reader, key, $"unknown key '{unknown}' in '{key}' (known: {string.Join(", ", Keys)})");
+            ok = Fail($"unknown key '{unknown}' in '{key}' (known: {string.Join(", ", Keys)})");
         }
 
         int? port = null;
@@ -31,7 +36,7 @@ internal static class DatabaseTargetReader
             }
             else
             {
-                ok = OptionChecks.Fail(reader, key, $"'{key}.port' must be a TCP port (1-65535), got '{portText}'");
+                ok = Fail($"'{key}.port' must be a TCP port (1-65535), got '{portText}'");
             }
         }
 
@@ -48,11 +53,17 @@ internal static class DatabaseTargetReader
         };
         foreach (var problem in target.Validate())
         {
-            ok = OptionChecks.Fail(reader, key, $"'{key}': {problem}");
+            ok = Fail($"'{key}': {problem}");
         }
 
         return ok ? target : null;
 
         string? Value(string name) => map.TryGetValue(name, out var value) && value.Text.Length > 0 ? value.Text : null;
+
+        bool Fail(string message)
+        {
+            fail(message);
+            return false;
+        }
     }
 }

@@ -18,6 +18,7 @@ internal static class SupervisorClient
     /// as supervisorctl's do (startsecs, stopwaitsecs); a start of a program already started (also while
     /// STARTING or BACKOFF) or a stop of one not running (also while STOPPING) exits 3, so the caller reads
     /// the state; a spawn error or an unknown program in a start or stop exits 7, an unknown program in a status 4.
+    /// A status with an empty NAME prints every program, one line each, as <c>supervisorctl status</c> does.
     /// </summary>
     public static IReadOnlyList<string> CommandWords(string action, string name, string? config) =>
         ["sh", "-c", HostPython.Runner, Script, action, name, config ?? ""];
@@ -27,7 +28,7 @@ internal static class SupervisorClient
         action, name, conf = sys.argv[1], sys.argv[2], sys.argv[3]
         def supervisorctl():
             sys.stdout.flush()
-            os.execvp("supervisorctl", ["supervisorctl"] + (["-c", conf] if conf else []) + [action, name])
+            os.execvp("supervisorctl", ["supervisorctl"] + (["-c", conf] if conf else []) + [action] + ([name] if name else []))
         # supervisorctl's own search order when no -c is given (its 'here' is /usr for /usr/bin/supervisorctl).
         found = [conf] if conf else [p for p in ("/usr/etc/supervisord.conf", "/usr/supervisord.conf", "supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf") if os.path.exists(p)][:1]
         try:
@@ -64,6 +65,11 @@ internal static class SupervisorClient
         def error(fault):
             return f"{name}: ERROR ({WORDS.get(fault.faultCode, fault.faultString)})"
         try:
+            if action == "status" and not name:
+                for info in call("supervisor.getAllProcessInfo"):
+                    label = info["name"] if info["group"] == info["name"] else f"{info['group']}:{info['name']}"
+                    print(f"{label} {info['statename']} {info['description']}")
+                sys.exit(0)
             if action == "status":
                 info = call("supervisor.getProcessInfo", name)
                 print(f"{name} {info['statename']} {info['description']}")
