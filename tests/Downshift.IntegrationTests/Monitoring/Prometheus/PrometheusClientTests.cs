@@ -9,7 +9,7 @@ public sealed class PrometheusClientTests(PrometheusStack stack) : IClassFixture
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
     private readonly HttpClient http = new();
 
-    private PrometheusClient Client => new(http, stack.PrometheusUrl, TimeSpan.FromSeconds(3));
+    private PrometheusClient Client => stack.Client(http);
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

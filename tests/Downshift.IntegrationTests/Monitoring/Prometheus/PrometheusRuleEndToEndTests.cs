@@ -16,10 +16,9 @@ public sealed class PrometheusRuleEndToEndTests
     {
         // Given a stack, probes for up and for one of the exporter's own metrics, and rules over them
         var ct = TestContext.Current.CancellationToken;
-        await using var stack = new PrometheusStack();
-        await stack.InitializeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await using var stack = await PrometheusStack.StartAsync(ct);
         using var http = new HttpClient();
-        var client = new PrometheusClient(http, stack.PrometheusUrl, TimeSpan.FromSeconds(2));
+        var client = stack.Client(http);
         var sampler = new Sampler(
             [
                 new PrometheusProbe("node_up", $"up{{job=\"{PrometheusStack.Job}\"}}", PrometheusReduction.ByInstance, client, TimeProvider.System),

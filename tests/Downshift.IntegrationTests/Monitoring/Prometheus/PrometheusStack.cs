@@ -1,5 +1,6 @@
 using System.Globalization;
 using Downshift.IntegrationTests.TestSupport;
+using Downshift.Monitoring.Prometheus;
 
 namespace Downshift.IntegrationTests.Monitoring.Prometheus;
 
@@ -32,6 +33,25 @@ public sealed class PrometheusStack : IAsyncLifetime
     public string ExporterInstance => $"127.0.0.1:{ExporterPort.ToString(CultureInfo.InvariantCulture)}";
 
     public Uri PrometheusUrl => new($"http://127.0.0.1:{PrometheusPort.ToString(CultureInfo.InvariantCulture)}/");
+
+    /// <summary>A stack of its own, for a test that stops part of it.</summary>
+    public static async Task<PrometheusStack> StartAsync(CancellationToken cancellationToken)
+    {
+        var stack = new PrometheusStack();
+        try
+        {
+            await stack.InitializeAsync().AsTask().WaitAsync(StartLimit * 2, cancellationToken);
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A client of this Prometheus with a short timeout.</summary>
+    public PrometheusClient Client(HttpClient client) => new(client, PrometheusUrl, TimeSpan.FromSeconds(2));
 
     public async ValueTask InitializeAsync()
     {

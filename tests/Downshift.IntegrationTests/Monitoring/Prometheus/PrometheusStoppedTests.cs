@@ -12,10 +12,9 @@ public sealed class PrometheusStoppedTests
     {
         // Given a running stack, a client and a probe that worked
         var ct = TestContext.Current.CancellationToken;
-        await using var stack = new PrometheusStack();
-        await stack.InitializeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60), ct);
+        await using var stack = await PrometheusStack.StartAsync(ct);
         using var http = new HttpClient();
-        var client = new PrometheusClient(http, stack.PrometheusUrl, TimeSpan.FromSeconds(2));
+        var client = stack.Client(http);
         var probe = new PrometheusProbe("node_up", "up", PrometheusReduction.ByInstance, client, TimeProvider.System);
         PrometheusTarget[] targets = [new("h1", stack.ExporterInstance)];
         Assert.Equal(1, (await probe.SampleAsync(targets, ct).WaitAsync(Limit, ct))["h1"].Value);
