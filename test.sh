@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 projects=(Downshift.Tests Downshift.IntegrationTests)
 declare -A timeouts=([Downshift.Tests]=10m [Downshift.IntegrationTests]=60m) # CI stops at 90 min
-packages=(supervisor sqlite3 python3 postgresql curl procps iproute2 tar gzip openssh-client openssh-server debootstrap dpkg-dev rpm createrepo-c util-linux)
+packages=(supervisor sqlite3 python3 postgresql curl procps iproute2 tar gzip openssh-client openssh-server debootstrap dpkg-dev rpm createrepo-c util-linux prometheus prometheus-node-exporter)
 results=.build/test-results
 
 summary() { # passed failed skipped

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Downshift.Monitoring.Rules.Internal;
 using Downshift.Plans.Internal;
 
@@ -11,7 +9,7 @@ namespace Downshift.Monitoring.Rules;
 /// <c>http.checkout.latency_p95_ms &gt; 1.5 x baseline.p95 for 1m</c>. Reports every error it finds,
 /// each at its column.
 /// </summary>
-public static partial class RuleParser
+public static class RuleParser
 {
     private const string DurationHint = "write 500ms, 30s, 5m, 1h or 1m30s";
 
@@ -27,7 +25,7 @@ public static partial class RuleParser
         var at = 0;
         var metric = ReadMetric(tokens, ref at, errors, out var unit, out var probeName);
         var comparison = ReadComparison(tokens, ref at, errors, text.Length);
-        var threshold = ReadThreshold(tokens, ref at, errors, text.Length, metric, unit);
+        var threshold = ThresholdReader.Read(tokens, ref at, errors, text.Length, metric, unit);
         var (window, onMissing) = ReadOptions(tokens, ref at, errors);
 
         if (errors.Count > 0 || metric is null || comparison is null || threshold is null)
@@ -95,90 +93,6 @@ public static partial class RuleParser
         return comparison;
     }
 
-    private static RuleThreshold? ReadThreshold(
-        List<Token> tokens, ref int at, List<RuleError> errors, int textLength, string? metric, MetricUnit unit)
-    {
-        if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word || tokens[at].Text is "for")
-        {
-            var column = at < tokens.Count ? tokens[at].Column : textLength + 1;
-            errors.Add(new RuleError(column, "missing threshold: a number (90, 0.5), a percentage (1%) or FACTOR x baseline.p95"));
-            return null;
-        }
-
-        var token = tokens[at++];
-        var word = token.Text;
-        var relative = TimesSuffix().Match(word);
-        if (relative.Success || at < tokens.Count && IsTimes(tokens[at]))
-        {
-            if (!relative.Success)
-            {
-                at++; // the separate x or ×
-            }
-
-            return ReadRelative(tokens, ref at, errors, relative.Success ? relative.Groups[1].Value : word, token);
-        }
-
-        var percent = word.EndsWith('%');
-        var number = percent ? word[..^1] : word;
-        if (!TryNumber(number, out var value))
-        {
-            errors.Add(new RuleError(token.Column, $"bad number '{word}': write 90, 0.5, 1% or 1.5 x baseline.p95"));
-            return null;
-        }
-
-        return (percent, unit) switch
-        {
-            (true, MetricUnit.Fraction) => new AbsoluteThreshold(value / 100),
-            (true, MetricUnit.Percent) => new AbsoluteThreshold(value),
-            (true, _) when metric is not null => Error(
-                $"a percentage does not fit {metric}: only rates (http.NAME.error_rate) and *.percent metrics take one; write the number in the metric's unit"),
-            (false, MetricUnit.Fraction) when value is < 0 or > 1 => Error(
-                $"{metric} is a rate from 0 to 1: write {word}% or {(value / 100).ToString(CultureInfo.InvariantCulture)}"),
-            _ => new AbsoluteThreshold(value),
-        };
-
-        RuleThreshold? Error(string message)
-        {
-            errors.Add(new RuleError(token.Column, message));
-            return null;
-        }
-    }
-
-    private static RelativeThreshold? ReadRelative(List<Token> tokens, ref int at, List<RuleError> errors, string factorText, Token factorToken)
-    {
-        RelativeThreshold? threshold = null;
-        var factorOk = TryNumber(factorText, out var factor) && factor > 0;
-        if (!factorOk)
-        {
-            errors.Add(new RuleError(factorToken.Column, $"bad factor '{factorText}': write a number above 0, e.g. 1.5 x baseline.p95"));
-        }
-
-        if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word || !tokens[at].Text.StartsWith("baseline", StringComparison.Ordinal))
-        {
-            var column = at < tokens.Count ? tokens[at].Column : After(tokens[at - 1]);
-            errors.Add(new RuleError(column, "expected 'baseline', 'baseline.p95' or 'baseline.mean' after 'x'"));
-            return null;
-        }
-
-        var token = tokens[at++];
-        BaselineStatistic? statistic = token.Text switch
-        {
-            "baseline" or "baseline.p95" => BaselineStatistic.P95,
-            "baseline.mean" => BaselineStatistic.Mean,
-            _ => null,
-        };
-        if (statistic is null)
-        {
-            errors.Add(new RuleError(token.Column, $"unknown baseline '{token.Text}': baseline.p95 (the default) or baseline.mean"));
-        }
-        else if (factorOk)
-        {
-            threshold = new RelativeThreshold(factor, statistic.Value);
-        }
-
-        return threshold;
-    }
-
     private static (TimeSpan For, MissingDataPolicy? OnMissing) ReadOptions(List<Token> tokens, ref int at, List<RuleError> errors)
     {
         TimeSpan? window = null;
@@ -224,7 +138,7 @@ public static partial class RuleParser
     {
         if (at >= tokens.Count || tokens[at].Kind != TokenKind.Word || tokens[at].Text.StartsWith("on-missing", StringComparison.Ordinal))
         {
-            errors.Add(new RuleError(After(keyword), $"missing duration after 'for': {DurationHint}"));
+            errors.Add(new RuleError(keyword.End, $"missing duration after 'for': {DurationHint}"));
             return TimeSpan.Zero;
         }
 
@@ -247,7 +161,7 @@ public static partial class RuleParser
         var inline = keyword.Text["on-missing".Length..].TrimStart(':');
         var (text, column) = inline.Length > 0
             ? (inline, keyword.Column + keyword.Text.Length - inline.Length)
-            : at < tokens.Count && tokens[at].Kind == TokenKind.Word ? (tokens[at].Text, tokens[at++].Column) : ("", After(keyword));
+            : at < tokens.Count && tokens[at].Kind == TokenKind.Word ? (tokens[at].Text, tokens[at++].Column) : ("", keyword.End);
         MissingDataPolicy? policy = text switch
         {
             "rollback" => MissingDataPolicy.Rollback,
@@ -263,21 +177,4 @@ public static partial class RuleParser
 
         return policy;
     }
-
-    /// <summary>The column just past a token: where a missing word is reported.</summary>
-    private static int After(Token token) => token.Column + token.Text.Length;
-
-    private static bool IsTimes(Token token) => token.Kind == TokenKind.Times || token.Text is "x" or "X";
-
-    private static bool TryNumber(string text, out double value)
-    {
-        value = 0;
-        return Number().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
-    }
-
-    [GeneratedRegex(@"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")]
-    private static partial Regex Number();
-
-    [GeneratedRegex(@"^([0-9.eE+-]+)[xX]$")]
-    private static partial Regex TimesSuffix();
 }

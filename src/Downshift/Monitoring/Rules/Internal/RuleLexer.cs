@@ -13,7 +13,11 @@ internal enum TokenKind
 }
 
 /// <summary>One token of a rule and its 1-based column.</summary>
-internal sealed record Token(TokenKind Kind, string Text, int Column);
+internal sealed record Token(TokenKind Kind, string Text, int Column)
+{
+    /// <summary>The column just past the token: where a missing word after it is reported.</summary>
+    public int End => Column + Text.Length;
+}
 
 /// <summary>Splits a rule into words, comparison operators and <c>×</c>, keeping each one's column.</summary>
 internal static class RuleLexer
