@@ -70,9 +70,7 @@ public sealed class MetricMonitorTests
         var h2 = MonitorDriver.SteadyHost("h2");
         var steady = h2.Answer;
         using var monitor = new MetricMonitor(new MonitorSpec(), [MonitorDriver.SteadyHost("h1"), h2], driver.Time) { OnBatch = driver.OnBatch };
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = monitor.RunAsync(stop.Token);
-        await driver.NextAsync();
+        await driver.StartAsync(monitor);
 
         // When h2 cannot be reached for two ticks
         h2.Answer = (_, _) => throw DownshiftException.HostUnreachable("h2", "no route to host");
@@ -90,8 +88,7 @@ public sealed class MetricMonitorTests
         h2.Answer = steady;
         var back = await driver.TickAsync();
         Assert.Equal(6, back.Samples.Count(s => s.Host == "h2" && s.Point.Value is not null));
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bound, Ct));
+        await driver.StopAsync();
     }
 
     [Fact]
@@ -101,9 +98,7 @@ public sealed class MetricMonitorTests
         var h2 = MonitorDriver.SteadyHost("h2");
         var steady = h2.Answer;
         using var monitor = new MetricMonitor(new MonitorSpec(), [MonitorDriver.SteadyHost("h1"), h2], driver.Time) { OnBatch = driver.OnBatch };
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = monitor.RunAsync(stop.Token);
-        await driver.NextAsync();
+        await driver.StartAsync(monitor);
         h2.Answer = async (command, ct) =>
         {
             await Task.Delay(command.Timeout, driver.Time, ct);
@@ -123,8 +118,7 @@ public sealed class MetricMonitorTests
         // And once the hung command timed out and h2 answers again, it is measured again
         h2.Answer = steady;
         await driver.AdvanceUntilAsync(b => b[^1].Samples.Any(s => s.Host == "h2" && s.Metric == MetricNames.MemoryPercent && s.Point.Value is not null), seconds: 10);
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bound, Ct));
+        await driver.StopAsync();
     }
 
     [Fact]
@@ -200,13 +194,10 @@ public sealed class MetricMonitorTests
     {
         IHostTransport host = MonitorDriver.SteadyHost("h1");
         using var monitor = new MetricMonitor(new MonitorSpec(), [host], driver.Time) { OnBatch = driver.OnBatch };
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        var run = monitor.RunAsync(stop.Token);
-        await driver.NextAsync();
+        await driver.StartAsync(monitor);
 
         await Assert.ThrowsAsync<DownshiftException>(() => monitor.RunAsync(Ct));
 
-        await stop.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(Bound, Ct));
+        await driver.StopAsync();
     }
 }

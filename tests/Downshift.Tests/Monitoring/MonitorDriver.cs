@@ -11,6 +11,8 @@ internal sealed class MonitorDriver
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
 
     private readonly Channel<MonitorBatch> channel = Channel.CreateUnbounded<MonitorBatch>();
+    private readonly CancellationTokenSource stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+    private Task? running;
 
     public FakeTimeProvider Time { get; } = new(Start);
 
@@ -28,6 +30,21 @@ internal sealed class MonitorDriver
         var batch = await channel.Reader.ReadAsync(TestContext.Current.CancellationToken).AsTask().WaitAsync(Bound, TestContext.Current.CancellationToken);
         Batches.Add(batch);
         return batch;
+    }
+
+    /// <summary>Runs the monitor until <see cref="StopAsync"/>, and waits for its first batch.</summary>
+    public async Task<MonitorBatch> StartAsync(MetricMonitor monitor)
+    {
+        running = monitor.RunAsync(stop.Token);
+        return await NextAsync();
+    }
+
+    /// <summary>Cancels the run started by <see cref="StartAsync"/>: it ends with the cancellation.</summary>
+    public async Task StopAsync()
+    {
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running!.WaitAsync(Bound, TestContext.Current.CancellationToken));
+        stop.Dispose();
     }
 
     /// <summary>Moves the clock a second and waits for the tick's batch.</summary>
