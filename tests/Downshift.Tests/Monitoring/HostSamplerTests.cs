@@ -131,6 +131,26 @@ public sealed class HostSamplerTests
     }
 
     [Fact]
+    public async Task SampleAsync_TwoReadingsInOneClockTick_NoRateYetAndTheNextSpansBoth()
+    {
+        var answers = new Queue<ProcText>(
+        [
+            new ProcText(),
+            new ProcText { CpuBusy = 1000 + 1, CpuIdle = 9000 + 1 },
+            new ProcText { Uptime = 1001, CpuBusy = 1000 + 30, CpuIdle = 9000 + 70 },
+        ]);
+        var host = new ScriptedHost("h1", (_, _) => ScriptedHost.Ok(answers.Dequeue().ToString()));
+        var sampler = new HostSampler(host, time);
+        await sampler.SampleAsync(Ct);
+
+        var same = await sampler.SampleAsync(Ct);
+        var next = await sampler.SampleAsync(Ct);
+
+        Assert.Contains("clock tick", same.Single(s => s.Metric == MetricNames.CpuPercent).Point.Error, StringComparison.Ordinal);
+        Assert.Equal(30.0, next.Single(s => s.Metric == MetricNames.CpuPercent).Point.Value);
+    }
+
+    [Fact]
     public async Task SampleAsync_Command_IsOneSmallUnjournaledCommandWithoutPipelinesOrPython()
     {
         var host = new ScriptedHost("h1", (_, _) => ScriptedHost.Ok(new ProcText().ToString()));
