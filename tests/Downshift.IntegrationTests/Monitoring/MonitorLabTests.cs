@@ -18,33 +18,37 @@ public sealed class OneHostLabFixture : LabFixture
 /// The sampler and the monitor against a real lab host over SSH: CPU seen rising under load, the network
 /// bytes the host sends, the sampler's own CPU cost on the host, and a host whose link goes down and up.
 /// </summary>
-public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<OneHostLabFixture>
+public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<OneHostLabFixture>, IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
+    private readonly SshConnector connector = new(
+        new SshOptions { KnownHostsPath = fixture.Lab.KnownHostsPath, KeyFile = fixture.Lab.PrivateKeyPath, ConnectTimeout = TimeSpan.FromSeconds(5) },
+        TimeProvider.System);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public void Dispose() => connector.Dispose();
 
     [Fact]
     public async Task HostSampler_BusyLoopOnTheHost_CpuGoesUp()
     {
         // Given h1 (its /proc/stat is the machine's: the lab shares this kernel), read at its quietest of three 2 s spans
-        using var connector = Connector();
-        await using var h1 = await ConnectAsync(connector);
-        var sampler = new HostSampler(h1, TimeProvider.System);
-        await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
+        await using var h1 = await ConnectAsync();
+        var sampler = await PrimedSamplerAsync(h1);
         var idle = 100.0;
         for (var i = 0; i < 3 && idle >= 50; i++)
         {
             await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-            idle = Math.Min(idle, Cpu(await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct)));
+            idle = Math.Min(idle, Cpu(await ReadAsync(sampler)));
         }
 
         // When a busy loop runs on every CPU of the host for 4 s
         var busy = h1.RunAsync(new HostCommand("for i in $(seq $(nproc)); do timeout 4 sh -c 'while :; do :; done' & done; wait"), Ct);
         await Task.Delay(TimeSpan.FromSeconds(1), Ct);
-        await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
+        await ReadAsync(sampler);
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        var loaded = Cpu(await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct));
+        var loaded = Cpu(await ReadAsync(sampler));
         await busy.WaitAsync(Bound, Ct);
 
         // Then the host's CPU is (nearly) all busy, and up from idle: unless the machine (two cores shared with
@@ -58,14 +62,12 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
     [Fact]
     public async Task HostSampler_HostSendsFiveMegabytes_NetworkTxShowsThem()
     {
-        using var connector = Connector();
-        await using var h1 = await ConnectAsync(connector);
-        var sampler = new HostSampler(h1, TimeProvider.System);
-        await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
+        await using var h1 = await ConnectAsync();
+        var sampler = await PrimedSamplerAsync(h1);
         var started = TimeProvider.System.GetTimestamp();
 
         var sent = await h1.RunAsync(new HostCommand("head -c 5000000 /dev/zero") { Journaled = false }, Ct).WaitAsync(Bound, Ct);
-        var samples = (await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct)).ToDictionary(s => s.Metric, s => s.Point);
+        var samples = (await ReadAsync(sampler)).ToDictionary(s => s.Metric, s => s.Point);
         var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
 
         Assert.Equal(5_000_000, sent.Stdout.Length);
@@ -77,10 +79,8 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
     public async Task HostSampler_CostOnTheHost_WellUnderOnePercentOfACoreAtOneSecond()
     {
         // Given the sshd session process that runs the sampler's commands on h1 (and the one that watches over it)
-        using var connector = Connector();
-        await using var h1 = await ConnectAsync(connector);
-        var sampler = new HostSampler(h1, TimeProvider.System);
-        await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
+        await using var h1 = await ConnectAsync();
+        var sampler = await PrimedSamplerAsync(h1);
         var who = await h1.RunAsync(new HostCommand("read -r _ _ _ session _ < /proc/$PPID/stat; echo $session"), Ct);
         var session = who.StdoutText.Trim();
         string[] pids = [session, (await StatAsync([session]))[0][1]];
@@ -92,7 +92,7 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
         for (var i = 0; i < Samples; i++)
         {
             // (back to back, some readings fall in the host's 10 ms clock tick and have no rates: only memory is sure)
-            var samples = await sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
+            var samples = await ReadAsync(sampler);
             Assert.NotNull(samples.Single(s => s.Metric == MetricNames.MemoryPercent).Point.Value);
         }
 
@@ -114,8 +114,7 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
     public async Task Monitor_LinkGoesDownAndUp_NullPointsWithErrorsSamplingGoesOnAndResumes()
     {
         // Given a monitor of h1 over SSH, every second
-        using var connector = Connector();
-        await using var h1 = await ConnectAsync(connector);
+        await using var h1 = await ConnectAsync();
         var batches = new ConcurrentQueue<MonitorBatch>();
         var spec = new MonitorSpec { CommandTimeout = TimeSpan.FromSeconds(2) };
         using var monitor = new MetricMonitor(spec, [h1], TimeProvider.System)
@@ -178,13 +177,19 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
         return [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line[(line.LastIndexOf(')') + 2)..].Split(' '))];
     }
 
-    private SshConnector Connector() => new(
-        new SshOptions { KnownHostsPath = fixture.Lab.KnownHostsPath, KeyFile = fixture.Lab.PrivateKeyPath, ConnectTimeout = TimeSpan.FromSeconds(5) },
-        TimeProvider.System);
-
-    private async Task<IHostTransport> ConnectAsync(SshConnector connector)
+    private async Task<IHostTransport> ConnectAsync()
     {
         var host = fixture.Lab.Host("h1");
         return await connector.ConnectAsync(new HostEntry("h1") { Address = host.Address, Port = host.Port }, Ct).WaitAsync(Bound, Ct);
     }
+
+    /// <summary>A sampler of the host that has taken its first reading (the one rates start from).</summary>
+    private static async Task<HostSampler> PrimedSamplerAsync(IHostTransport host)
+    {
+        var sampler = new HostSampler(host, TimeProvider.System);
+        await ReadAsync(sampler);
+        return sampler;
+    }
+
+    private static Task<IReadOnlyList<MetricSample>> ReadAsync(HostSampler sampler) => sampler.SampleAsync(Ct).WaitAsync(Bound, Ct);
 }
