@@ -80,6 +80,21 @@ public sealed class LogCursorTests
     }
 
     [Fact]
+    public void Advance_ALineTheRegexTimesOutOn_NotCountedAndSaidSo()
+    {
+        // Given a pattern that backtracks catastrophically, with a tiny timeout
+        var slow = new Regex("^(a+)+$", RegexOptions.None, TimeSpan.FromMilliseconds(1));
+        var data = new string('a', 40) + "!\naaa\n";
+
+        var advance = LogCursor.Advance(Path, new LogPosition("42", 0), first: false, Answer("42 45 0", data), 4096, slow);
+
+        // Then the other lines count, the position moves on (the watch does not wedge on that line), and the read says so
+        Assert.Equal(1, advance.Matches);
+        Assert.Equal(new LogPosition("42", data.Length), advance.Next);
+        Assert.Contains("1 line(s)", advance.Note, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Advance_UnexpectedAnswer_Throws()
     {
         Assert.Throws<FormatException>(() => LogCursor.Advance(Path, null, first: false, Answer("stat: cannot stat", null), 4096, Errors));
