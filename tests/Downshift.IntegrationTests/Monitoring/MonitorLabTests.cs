@@ -67,6 +67,7 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
         var started = TimeProvider.System.GetTimestamp();
 
         var sent = await h1.RunAsync(new HostCommand("head -c 5000000 /dev/zero") { Journaled = false }, Ct).WaitAsync(Bound, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(1), Ct); // rates use the host's uptime (10 ms steps): a longer span, a closer figure
         var samples = (await ReadAsync(sampler)).ToDictionary(s => s.Metric, s => s.Point);
         var seconds = TimeProvider.System.GetElapsedTime(started).TotalSeconds;
 
