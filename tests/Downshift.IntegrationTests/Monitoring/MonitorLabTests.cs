@@ -51,12 +51,13 @@ public sealed class MonitorLabTests(OneHostLabFixture fixture) : IClassFixture<O
         var loaded = Cpu(await ReadAsync(sampler));
         await busy.WaitAsync(Bound, Ct);
 
-        // Then the host's CPU is (nearly) all busy, and up from idle: unless the machine (two cores shared with
-        // other builds) was saturated all along, when "up" cannot be seen and the test says so instead of passing
-        TestContext.Current.TestOutputHelper?.WriteLine($"cpu idle {idle:0.#}%, under the busy loop {loaded:0.#}%");
-        Assert.True(loaded >= 90, $"cpu under the busy loop {loaded:0.#}% (idle {idle:0.#}%)");
-        Assert.SkipWhen(idle >= 85, $"this machine was saturated by other work (cpu {idle:0.#}% before the busy loop): a rise cannot be seen");
-        Assert.True(loaded > idle + 10, $"cpu under the busy loop {loaded:0.#}%, idle {idle:0.#}%");
+        // Then the host's CPU is (nearly) all busy: the busy loop took at least half of the CPU time that was
+        // idle before. (This machine's two cores are shared with other builds; when nothing at all was idle,
+        // a rise cannot be seen, and the test says so instead of passing.)
+        TestContext.Current.TestOutputHelper?.WriteLine($"cpu before {idle:0.#}%, under the busy loop {loaded:0.#}%");
+        Assert.True(loaded >= 90, $"cpu under the busy loop {loaded:0.#}% (before {idle:0.#}%)");
+        Assert.SkipWhen(100 - idle < 3, $"this machine was saturated by other work (cpu {idle:0.#}% before the busy loop): a rise cannot be seen");
+        Assert.True(100 - loaded <= (100 - idle) / 2, $"cpu under the busy loop {loaded:0.#}%, before {idle:0.#}%");
     }
 
     [Fact]
