@@ -7,8 +7,9 @@ namespace Downshift.Monitoring;
 /// CPU %, memory %, disk read/write bytes/s and network rx/tx bytes/s of one host, read from /proc over
 /// the host's transport: nothing is installed. Each <see cref="SampleAsync"/> is one small command
 /// (<see cref="Script"/>: a bash builtin and one <c>cat</c>, no pipeline); rates come from consecutive
-/// readings. The first reading gives memory only (a rate needs two); after a failed reading the next
-/// good one gives rates averaged since the last good one. A reading that fails gives every metric as a
+/// readings, over the host's own uptime between them (10 ms resolution: ±1% at a 1 s interval). The
+/// first reading gives memory only (a rate needs two); after a failed reading the next good one gives
+/// rates averaged since the last good one. A reading that fails gives every metric as a
 /// null point with the error: it never throws, but for the caller's cancellation.
 /// </summary>
 public sealed class HostSampler(IHostTransport host, TimeProvider timeProvider)
@@ -49,7 +50,12 @@ public sealed class HostSampler(IHostTransport host, TimeProvider timeProvider)
             }
 
             var samples = ProcRates.Compare(HostName, time, previous, reading, result.Stderr);
-            previous = reading;
+            if (previous?.Uptime is not { } before || reading.Uptime != before)
+            {
+                // A reading within the same clock tick as the last one keeps the last one: the next rate spans both.
+                previous = reading;
+            }
+
             return samples;
         }
         catch (Exception e)

@@ -80,10 +80,12 @@ public sealed class HttpProbe(ProbeSpec spec, HttpMessageInvoker client, TimePro
             outcome = new ProbeOutcome(timeProvider.GetUtcNow(), timeProvider.GetElapsedTime(start), status,
                 Spec.IsExpected(status) ? null : $"HTTP {status} {response.ReasonPhrase}".TrimEnd());
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            outcome = new ProbeOutcome(timeProvider.GetUtcNow(), timeProvider.GetElapsedTime(start), null,
-                $"no answer within {Spec.Timeout.TotalSeconds:0.###}s") { TimedOut = true };
+            outcome = timeout.IsCancellationRequested
+                ? new ProbeOutcome(timeProvider.GetUtcNow(), timeProvider.GetElapsedTime(start), null,
+                    $"no answer within {Spec.Timeout.TotalSeconds:0.###}s") { TimedOut = true }
+                : new ProbeOutcome(timeProvider.GetUtcNow(), timeProvider.GetElapsedTime(start), null, "the request was cancelled by the HTTP stack");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

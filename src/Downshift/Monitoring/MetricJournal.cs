@@ -46,7 +46,7 @@ public sealed class MetricJournal(IJournal journal, TimeProvider timeProvider)
                 Event = JournalEvent.MetricSamples,
                 Host = host[0] == MetricNames.FleetHost ? null : host[0],
                 Result = $"{stage}: {series.Count} metrics, {points.Count} points ({missing} missing), " +
-                         $"{points.Min(p => p.Time):HH:mm:ss}–{points.Max(p => p.Time):HH:mm:ss} UTC",
+                         $"{points.Min(p => p.Time).UtcDateTime:HH:mm:ss}–{points.Max(p => p.Time).UtcDateTime:HH:mm:ss} UTC",
                 Data = MetricRecordJson.Write(stage, series),
             },
             cancellationToken);

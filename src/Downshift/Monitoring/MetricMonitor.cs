@@ -108,7 +108,9 @@ public sealed class MetricMonitor : IDisposable
         finally
         {
             await stop.CancelAsync();
-            await Quietly(Task.WhenAll(sending.Concat(lanes.Select(l => l.Pending))));
+            var pending = Task.WhenAll(sending.Concat(lanes.Select(l => l.Pending)));
+            await Task.WhenAny(pending, Task.Delay(MonitorDefaults.StopGrace, timeProvider, CancellationToken.None));
+            _ = pending.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             Interlocked.Exchange(ref running, 0);
         }
     }
@@ -138,18 +140,6 @@ public sealed class MetricMonitor : IDisposable
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             pendingNotes.Add($"the handler of the batch at {batch.Time:O} failed: {e.Message}");
-        }
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task;
-        }
-        catch (Exception)
-        {
-            // Stopping: what was cut short is not a result (every reading and probe records its own failures).
         }
     }
 }

@@ -21,6 +21,12 @@ public static class MonitorDefaults
     /// <summary>How long <see cref="MetricJournalWriter"/> gathers a host's points before it writes one record.</summary>
     public static readonly TimeSpan JournalFlushInterval = TimeSpan.FromSeconds(10);
 
-    /// <summary>A regex gets this long per line before the read counts as failed.</summary>
+    /// <summary>
+    /// How long a stopping monitor waits for readings still in flight (a host that hangs can take its
+    /// command's timeout and more to give up): past it they are left to end by themselves.
+    /// </summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>A regex gets this long per line; a line that takes longer is not counted, and the read says so.</summary>
     public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
 }

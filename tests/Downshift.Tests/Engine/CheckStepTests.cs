@@ -1,6 +1,5 @@
 using Downshift.Engine;
 using Downshift.Journal;
-using Downshift.Tests.TestSupport;
 
 namespace Downshift.Tests.Engine;
 

@@ -53,25 +53,35 @@ internal static class LogCursor
         var data = newline < 0 ? ReadOnlySpan<byte>.Empty : answer.AsSpan(newline + 1);
         var lastNewline = data.LastIndexOf((byte)'\n');
         var taken = lastNewline >= 0 ? lastNewline + 1 : data.Length >= maxBytes ? data.Length : 0;
-        var (matches, lines) = Count(data[..taken], pattern);
+        var (matches, lines, slow) = Count(data[..taken], pattern);
+        if (slow > 0)
+        {
+            note = (note is null ? "" : note + "; ") +
+                   $"{slow} line(s) of {path} took the pattern longer than {MonitorDefaults.RegexTimeout.TotalSeconds:0.#}s to match and were not counted";
+        }
+
         return new LogAdvance(new LogPosition(fields[0], start + taken), matches, lines, note, Missing: false);
     }
 
-    private static (int Matches, int Lines) Count(ReadOnlySpan<byte> data, Regex pattern)
+    private static (int Matches, int Lines, int Slow) Count(ReadOnlySpan<byte> data, Regex pattern)
     {
-        int matches = 0, lines = 0;
+        int matches = 0, lines = 0, slow = 0;
         while (data.Length > 0)
         {
             var end = data.IndexOf((byte)'\n');
             var line = end < 0 ? data : data[..end];
             data = end < 0 ? [] : data[(end + 1)..];
             lines++;
-            if (pattern.IsMatch(Encoding.UTF8.GetString(line).TrimEnd('\r')))
+            try
             {
-                matches++;
+                matches += pattern.IsMatch(Encoding.UTF8.GetString(line).TrimEnd('\r')) ? 1 : 0;
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                slow++;
             }
         }
 
-        return (matches, lines);
+        return (matches, lines, slow);
     }
 }

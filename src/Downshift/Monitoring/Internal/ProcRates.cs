@@ -35,9 +35,15 @@ internal static class ProcRates
             return samples;
         }
 
-        if (now <= before)
+        if (now < before)
         {
             AddAll(samples, host, time, $"the host restarted between two readings (uptime {before:0.##}s, then {now:0.##}s): rates start again with the next reading");
+            return samples;
+        }
+
+        if (now == before)
+        {
+            AddAll(samples, host, time, "two readings within the host's clock tick (/proc/uptime moves by 10 ms): no rate yet");
             return samples;
         }
 

@@ -1,16 +1,22 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Downshift.Tests.TestSupport;
+namespace Downshift.Testing;
 
-/// <summary>A real HTTP server on 127.0.0.1 that answers every request 200 "ok", for plans with an <c>http-check</c>.</summary>
-internal sealed class LoopbackHttp : IDisposable
+/// <summary>
+/// A real HTTP server on 127.0.0.1, for plans with an <c>http-check</c> and for probes. By default every
+/// request gets 200 "ok"; give <c>status</c> to choose each answer's status by the request's number (1, 2, …).
+/// </summary>
+public sealed class LoopbackHttp : IDisposable
 {
     private readonly HttpListener listener = new();
+    private readonly Func<int, int> status;
     private readonly Task serving;
+    private int requests;
 
-    public LoopbackHttp()
+    public LoopbackHttp(Func<int, int>? status = null)
     {
+        this.status = status ?? (_ => 200);
         Url = $"http://127.0.0.1:{FreePort()}/";
         listener.Prefixes.Add(Url);
         listener.Start();
@@ -18,6 +24,9 @@ internal sealed class LoopbackHttp : IDisposable
     }
 
     public string Url { get; }
+
+    /// <summary>How many requests were answered.</summary>
+    public int Requests => Volatile.Read(ref requests);
 
     public void Dispose()
     {
@@ -47,7 +56,7 @@ internal sealed class LoopbackHttp : IDisposable
                 return;
             }
 
-            context.Response.StatusCode = 200;
+            context.Response.StatusCode = status(Interlocked.Increment(ref requests));
             await context.Response.OutputStream.WriteAsync("ok"u8.ToArray());
             context.Response.Close();
         }
