@@ -94,14 +94,25 @@ health
 database
 ./downshift report "$second" -o "$out/reports/$second.md"
 
+step "7b. the failure a health check misses: the migration forgotten — /health says 2.1.0, every order fails; the monitor catches it on the canary"
+set +e
+third=$(./downshift run examples/shop/fleet/plan-monitor-failing.yaml "${hosts_opts[@]}" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"])')
+code_monitor=${PIPESTATUS[0]}
+set -e
+echo "exit code: $code_monitor (3 = rolled back by the trigger)"
+health
+./downshift report "$third" -o "$out/reports/$third.md"
+sed -n '/^## Monitoring/,/^### Trigger/p' "$out/reports/$third.md" | head -8
+
 step "8. the record"
 ./downshift runs
 echo
 echo "reports: $out/reports/$first.md"
 echo "         $out/reports/$second.md"
+echo "         $out/reports/$third.md"
 echo "journal: $DOWNSHIFT_JOURNAL  (./downshift log $second)"
 echo "backups: $DOWNSHIFT_BACKUP_STORE  (./downshift backups)"
 step "9. tearing the hosts down"
 cleanup
 trap - EXIT
-[[ $code -eq 3 ]]
+[[ $code -eq 3 && $code_monitor -eq 3 ]]
