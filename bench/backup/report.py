@@ -257,7 +257,7 @@ labels = [
     ("files", "files backed up: `find`, `tar`, hash, zstd, encrypt, write, fsync"),
     ("find", "… of which `find` alive (listing, metadata)"),
     ("tar_c", "… of which `tar -c` alive (reading the files; the stream is hashed, compressed, encrypted as it comes)"),
-    ("db_backup", "database backed up: fingerprint, `pg_dump -Fc` (+ zstd, encrypt), fingerprint again"),
+    ("db_backup", "database backed up: fingerprint, `pg_dump -Fc` (+ zstd, encrypt); the incremental fingerprints again after the dump"),
     ("files_verify", "verification of the files: chain restored into scratch (`tar -x`), every file re-hashed"),
     ("tar_x", "… of which `tar -x` alive (the chain decrypted, decompressed, merged and written into scratch)"),
     ("compare", "… of which after `tar -x`: every restored file read and SHA-256'd, compared, scratch deleted"),
