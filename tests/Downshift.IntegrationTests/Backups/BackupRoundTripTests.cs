@@ -126,12 +126,24 @@ public sealed class BackupRoundTripTests : IAsyncLifetime
         // Given a 16 MiB file that a background loop keeps rewriting in place
         var busy = Path.Combine(harness.Source, "busy.bin");
         await harness.RunAsync($"head -c 16777216 /dev/urandom > '{busy}'");
+        var stop = busy + ".stop";
+        var stopped = busy + ".stopped";
         await harness.RunAsync(
-            $"( for i in $(seq 1 400); do head -c 1048576 /dev/urandom | dd of='{busy}' bs=1M seek=$((i % 16)) conv=notrunc status=none; done ) > /dev/null 2>&1 &");
+            $"( for i in $(seq 1 400); do [ -e '{stop}' ] && break; head -c 1048576 /dev/urandom | dd of='{busy}' bs=1M seek=$((i % 16)) conv=notrunc status=none; done; touch '{stopped}' ) > /dev/null 2>&1 &");
 
         // When it is backed up while it changes, and verified
-        var manifest = await harness.BackUpAsync();
-        var verdict = await harness.VerifyAsync(manifest);
+        BackupManifest manifest;
+        FilesVerdict verdict;
+        try
+        {
+            manifest = await harness.BackUpAsync();
+            verdict = await harness.VerifyAsync(manifest);
+        }
+        finally
+        {
+            // The writer ends before the test's directory is removed (it would recreate the file under it)
+            await harness.RunAsync($"touch '{stop}'; for _ in $(seq 1 600); do [ -e '{stopped}' ] && break; sleep 0.05; done");
+        }
 
         // Then what was stored verifies: the manifest's hash is that of the stored bytes, whatever the file is now
         Assert.Empty(verdict.Differences);
