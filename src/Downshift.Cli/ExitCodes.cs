@@ -20,7 +20,7 @@ public static class ExitCodes
     /// <summary>A rollback was incomplete, or a step's state cannot be told: read the journal.</summary>
     public const int NeedsAttention = 4;
 
-    /// <summary>Refused: another run holds a host, or the run is still in progress.</summary>
+    /// <summary>Refused: another run holds a host, the run is still in progress, or a required rehearsal of the plan is missing.</summary>
     public const int Refused = 5;
 
     /// <summary>A fleet run ended split: some hosts changed, the failed ones were rolled back.</summary>
@@ -37,7 +37,7 @@ public static class ExitCodes
 
     public const string HelpText =
         "Exit codes: 0 done; 1 failed without rollback (or a bug); 2 invalid input; 3 rolled back cleanly; " +
-        "4 needs attention (rollback incomplete); 5 refused (host held by another run); 6 partial (some hosts changed, the failed ones rolled back); " +
+        "4 needs attention (rollback incomplete); 5 refused (host held by another run, or no passing rehearsal when one is required); 6 partial (some hosts changed, the failed ones rolled back); " +
         "7 a host unreachable or refused the connection; 8 the journal cannot be used; 130 cancelled (Ctrl+C, rolled back).";
 
     /// <summary>The code for an error no command handled itself, by its kind (not every error is invalid input).</summary>

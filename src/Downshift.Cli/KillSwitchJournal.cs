@@ -6,7 +6,7 @@ namespace Downshift.Cli;
 /// Test-only (DOWNSHIFT_TEST_KILL_AT_RECORD=K): after the K-th record this process appends, the
 /// process kills itself with SIGKILL — the crash suites use it to stop a run at every journal point.
 /// </summary>
-internal sealed class KillSwitchJournal(IJournal inner, int killAt) : IJournal
+internal sealed class KillSwitchJournal(IJournal inner, int killAt) : IJournal, IRehearsalStore
 {
     private int appended;
 
@@ -31,5 +31,13 @@ internal sealed class KillSwitchJournal(IJournal inner, int killAt) : IJournal
 
     public Task<IReadOnlyList<RunSummary>> ListRunsAsync(CancellationToken cancellationToken) => inner.ListRunsAsync(cancellationToken);
 
+    public Task<RehearsalRecord> AppendRehearsalAsync(RehearsalRecord record, CancellationToken cancellationToken) =>
+        Store.AppendRehearsalAsync(record, cancellationToken);
+
+    public Task<IReadOnlyList<RehearsalRecord>> ListRehearsalsAsync(string planHash, CancellationToken cancellationToken) =>
+        Store.ListRehearsalsAsync(planHash, cancellationToken);
+
     public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private IRehearsalStore Store => inner as IRehearsalStore ?? throw DownshiftException.Internal("the journal keeps no rehearsals");
 }

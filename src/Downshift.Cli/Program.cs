@@ -19,6 +19,7 @@ root.Subcommands.Add(StatusCommand.Create(options));
 root.Subcommands.Add(LogCommand.Create(options));
 root.Subcommands.Add(ResumeCommand.Create(options));
 root.Subcommands.Add(RollbackCommand.Create(options));
+root.Subcommands.Add(RehearseCommand.Create(options));
 root.Subcommands.Add(ReportCommand.Create(options));
 root.Subcommands.Add(UnlockCommand.Create(options));
 root.Subcommands.Add(InventoryCommand.Create(options));

@@ -91,16 +91,7 @@ internal static class DiffCommand
         after = new { host = after.Host, takenAt = after.TakenAt },
         unexpected = comparison.Unexpected.Count,
         expected = comparison.Differences.Count - comparison.Unexpected.Count,
-        differences = comparison.Differences.Select(d => new
-        {
-            section = d.Section,
-            key = d.Key,
-            before = d.Before,
-            after = d.After,
-            expected = d.Expected,
-            expectedBy = d.ExpectedBy?.What,
-            reason = d.ExpectedBy?.Reason,
-        }),
+        differences = FingerprintJson.Differences(comparison),
         notes = comparison.Notes,
     };
 }

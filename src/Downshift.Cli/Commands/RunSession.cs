@@ -2,19 +2,27 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Downshift.Engine;
+using Downshift.Hosts;
 using Downshift.Journal;
 using Spectre.Console;
 
 namespace Downshift.Cli.Commands;
 
 /// <summary>
-/// What run, resume and rollback share: the journal, the engine, Ctrl+C (first: cancel the step and
+/// What run, resume, rollback and rehearse share: the journal, the engine, Ctrl+C (first: cancel the step and
 /// roll back; second: abort the rollback) and the mapping of the result to an exit code.
 /// </summary>
 internal static class RunSession
 {
-    public static async Task<int> ExecuteAsync(
-        ParseResult parse, CliOptions options, ConsoleUi ui, Func<RunEngine, RunControl, Task<RunResult>> action)
+    /// <summary>What a session gives its action: the open journal, the connector, the engine built on them and Ctrl+C.</summary>
+    public sealed record Context(IJournal Journal, IHostConnector Connector, RunEngine Engine, IRunObserver Observer, EngineOptions Options, RunControl Control);
+
+    public static Task<int> ExecuteAsync(
+        ParseResult parse, CliOptions options, ConsoleUi ui, Func<RunEngine, RunControl, Task<RunResult>> action) =>
+        WithEngineAsync(parse, options, ui, async session => Report(ui, session.Journal, await action(session.Engine, session.Control), json: true));
+
+    /// <summary>Opens the journal and the engine, with Ctrl+C handling, for <paramref name="action"/>; returns its exit code.</summary>
+    public static async Task<int> WithEngineAsync(ParseResult parse, CliOptions options, ConsoleUi ui, Func<Context, Task<int>> action)
     {
         using var cancel = new CancellationTokenSource();
         using var abort = new CancellationTokenSource();
@@ -39,16 +47,18 @@ internal static class RunSession
         await using var journal = await options.OpenJournalAsync(parse, CancellationToken.None);
         var time = TimeProvider.System;
         using var connector = HostConnectors.Create(parse, options, time);
-        var engine = new RunEngine(journal, connector, time, new ProgressObserver(ui, time), await options.EngineOptionsAsync(parse, CancellationToken.None));
-        var result = await action(engine, new RunControl(cancel.Token, abort.Token));
-        return Report(ui, journal, result);
+        var observer = new ProgressObserver(ui, time);
+        var engineOptions = await options.EngineOptionsAsync(parse, CancellationToken.None);
+        var engine = new RunEngine(journal, connector, time, observer, engineOptions);
+        return await action(new Context(journal, connector, engine, observer, engineOptions, new RunControl(cancel.Token, abort.Token)));
     }
 
-    private static int Report(ConsoleUi ui, IJournal journal, RunResult result)
+    /// <summary>Prints a run's outcome (and, with <paramref name="json"/> under --json, its JSON on stdout); returns its exit code.</summary>
+    public static int Report(ConsoleUi ui, IJournal journal, RunResult result, bool json)
     {
         var hosts = result.Hosts;
-        var code = result.Refusal is not null ? ExitCodes.Refused : ExitCodes.For(result.Status);
-        if (ui.Json)
+        var code = CodeOf(result);
+        if (ui.Json && json)
         {
             ui.Data(JsonSerializer.Serialize(new
             {
@@ -91,6 +101,8 @@ internal static class RunSession
         ui.Line($"[grey]journal: {Markup.Escape(journal.Location)} — 'downshift log {Markup.Escape(result.RunId)}', 'downshift report {Markup.Escape(result.RunId)}'[/]");
         return code;
     }
+
+    public static int CodeOf(RunResult result) => result.Refusal is not null ? ExitCodes.Refused : ExitCodes.For(result.Status);
 
     private static string HostColor(HostState state) => state switch
     {

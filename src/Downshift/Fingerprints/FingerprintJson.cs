@@ -19,6 +19,22 @@ public static class FingerprintJson
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>A comparison's differences as JSON objects: <c>{section, key, before, after, expected, expectedBy, reason}</c> (diff, rehearse).</summary>
+    public static IEnumerable<object> Differences(FingerprintComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        return comparison.Differences.Select(d => new
+        {
+            section = d.Section,
+            key = d.Key,
+            before = d.Before,
+            after = d.After,
+            expected = d.Expected,
+            expectedBy = d.ExpectedBy?.What,
+            reason = d.ExpectedBy?.Reason,
+        });
+    }
+
     public static string Serialize(HostFingerprint fingerprint) => JsonSerializer.Serialize(fingerprint, Options);
 
     /// <summary>Reads a fingerprint; throws <see cref="DownshiftException"/> naming <paramref name="source"/> when it is not one, or of a newer format.</summary>

@@ -11,7 +11,7 @@ namespace Downshift.Journal;
 /// output, result and data field passes through <see cref="Redactor"/> first. Thread-safe: appends
 /// from several hosts' tasks are serialized.
 /// </summary>
-public sealed class SqliteJournal : IJournal
+public sealed class SqliteJournal : IJournal, IRehearsalStore
 {
     /// <summary>How long a writer waits for another process's lock before failing.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(10);
@@ -283,6 +283,36 @@ public sealed class SqliteJournal : IJournal
             return (IReadOnlyList<RunSummary>)[.. runs.OrderByDescending(s => s.StartedAt).ThenByDescending(s => s.RunId, StringComparer.Ordinal)];
         }, cancellationToken);
 
+    public Task<RehearsalRecord> AppendRehearsalAsync(RehearsalRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var stored = record with { Data = Redactor.Redact(record.Data) ?? "" };
+        return WithConnectionAsync(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"INSERT INTO rehearsals ({RehearsalMapping.InsertColumns}, stored_at) VALUES " +
+                "($plan_hash, $plan_name, $run_id, $passed, $operator, $time, $data, $stored_at) RETURNING sequence;";
+            RehearsalMapping.Bind(command, stored, timeProvider.GetUtcNow());
+            try
+            {
+                return stored with { Sequence = (long)(await command.ExecuteScalarAsync(CancellationToken.None))! };
+            }
+            catch (SqliteException ex) when (ex.SqliteExtendedErrorCode == SqliteConstraintForeignKey)
+            {
+                throw DownshiftException.RunNotFound(record.RunId);
+            }
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RehearsalRecord>> ListRehearsalsAsync(string planHash, CancellationToken cancellationToken) =>
+        WithConnectionAsync(async () =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {RehearsalMapping.Columns} FROM rehearsals WHERE plan_hash = $plan_hash ORDER BY sequence;";
+            command.Parameters.AddWithValue("$plan_hash", planHash);
+            return (IReadOnlyList<RehearsalRecord>)await ReadAllAsync(command, RehearsalMapping.Read, cancellationToken);
+        }, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         await gate.WaitAsync();
@@ -324,13 +354,16 @@ public sealed class SqliteJournal : IJournal
         }
     }
 
-    private static async Task<List<JournalRecord>> ReadRecordsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    private static Task<List<JournalRecord>> ReadRecordsAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        ReadAllAsync(command, RecordMapping.ReadRecord, cancellationToken);
+
+    private static async Task<List<T>> ReadAllAsync<T>(SqliteCommand command, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {
-        var result = new List<JournalRecord>();
+        var result = new List<T>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            result.Add(RecordMapping.ReadRecord(reader));
+            result.Add(read(reader));
         }
 
         return result;

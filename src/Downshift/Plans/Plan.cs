@@ -24,6 +24,9 @@ public sealed record Plan
     /// <summary>What a fingerprint of a host covers and which differences are expected (<c>fingerprint:</c>); null when the plan declares none.</summary>
     public Fingerprints.FingerprintSpec? Fingerprint { get; init; }
 
+    /// <summary><c>require-rehearsal: true</c>: <c>downshift run</c> refuses this exact text (its <see cref="ContentHash"/>) until a rehearsal of it passed (P9).</summary>
+    public bool RequireRehearsal { get; init; }
+
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();
     public required IReadOnlyList<PlanPhase> Phases { get; init; }
 

@@ -4,7 +4,7 @@ namespace Downshift.Plans;
 public static class PlanKeys
 {
     public static readonly IReadOnlyList<string> TopLevel =
-        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "fingerprint", "vars", "phases"];
+        ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "fingerprint", "require-rehearsal", "vars", "phases"];
 
     public static readonly IReadOnlyList<string> Monitor = ["interval", "baseline", "bake", "probes", "logs", "triggers", "on-missing"];
 

@@ -137,6 +137,7 @@ public static partial class PlanLoader
         var strategy = StrategyReader.Read(root, hosts.Count);
         var monitor = MonitorReader.Read(root);
         var fingerprint = PlanFingerprintReader.Read(root);
+        var requireRehearsal = root.Boolean("require-rehearsal") ?? false;
         var phases = ReadPhases(root);
         if (name is null || reason is null || scope is null || from is null || to is null || phases is null)
         {
@@ -154,6 +155,7 @@ public static partial class PlanLoader
             Strategy = strategy,
             Monitor = monitor,
             Fingerprint = fingerprint,
+            RequireRehearsal = requireRehearsal,
             Variables = context.Variables,
             Phases = phases,
             SourcePath = context.File,

@@ -80,6 +80,11 @@ public static class PlanSchema
                     },
                 },
                 ["fingerprint"] = FingerprintSchema(),
+                ["require-rehearsal"] = new JsonObject
+                {
+                    ["type"] = "boolean",
+                    ["description"] = "true: 'downshift run' refuses this exact plan text until 'downshift rehearse' of it passed (P9). Default false.",
+                },
                 ["vars"] = new JsonObject
                 {
                     ["type"] = "object",

@@ -124,12 +124,12 @@ public sealed class MetricJournalTests : IAsyncLifetime
             await opened.AppendAsync(new JournalRecord { RunId = "old", Time = Start, Operator = "bob", Event = JournalEvent.MetricSamples, Data = "{}" }, Ct);
         }
 
-        // Then it is version 2
+        // Then it is at the current version (2 added MetricSamples, 3 the rehearsals table)
         await using var check = new SqliteConnection($"Data Source={path};Pooling=False");
         await check.OpenAsync(Ct);
         await using var version = check.CreateCommand();
         version.CommandText = "PRAGMA user_version;";
-        Assert.Equal(2L, await version.ExecuteScalarAsync(Ct));
+        Assert.Equal((long)JournalSchema.CurrentVersion, await version.ExecuteScalarAsync(Ct));
     }
 
     private static MetricSample Sample(string host, string metric, int second, double? value, string? error = null) =>

@@ -6,7 +6,7 @@ namespace Downshift.Journal.Internal;
 /// </summary>
 internal static class JournalSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     public const string AppendOnlyMessage = "journal is append-only";
 
@@ -63,6 +63,38 @@ internal static class JournalSchema
     /// </summary>
     public const string Version2 = "PRAGMA user_version = 2;";
 
+    /// <summary>
+    /// Version 3 adds the table <c>rehearsals</c> (issue 5 §5): one row per <c>downshift rehearse</c>, bound
+    /// to the plan's content hash and to the run it made; append-only like the rest.
+    /// </summary>
+    public static readonly string Version3 = $"""
+        CREATE TABLE rehearsals (
+            sequence    INTEGER PRIMARY KEY AUTOINCREMENT,
+            plan_hash   TEXT NOT NULL,
+            plan_name   TEXT NOT NULL,
+            run_id      TEXT NOT NULL REFERENCES runs(run_id),
+            passed      INTEGER NOT NULL CHECK (passed IN (0, 1)),
+            operator    TEXT NOT NULL,
+            time        TEXT NOT NULL,
+            data        TEXT NOT NULL,
+            stored_at   TEXT NOT NULL
+        ) STRICT;
+
+        CREATE INDEX rehearsals_by_plan ON rehearsals(plan_hash, sequence);
+
+        {AppendOnly("rehearsals")}
+
+        PRAGMA user_version = 3;
+        """;
+
+    /// <summary>Triggers that refuse any UPDATE or DELETE on <paramref name="table"/>.</summary>
+    private static string AppendOnly(string table) => $"""
+        CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+        CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{AppendOnlyMessage}'); END;
+        """;
+
     /// <summary>Migrations by the version they produce; index 0 creates version 1.</summary>
-    public static readonly IReadOnlyList<string> Migrations = [Version1, Version2];
+    public static readonly IReadOnlyList<string> Migrations = [Version1, Version2, Version3];
 }
