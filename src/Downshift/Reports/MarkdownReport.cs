@@ -267,8 +267,8 @@ public static partial class MarkdownReport
     [GeneratedRegex(@"^(staged: )?(full backup|incremental) \S+( failed verification)?:|\bschema \S+ -> \S+:|\brestored from \S+|\bcannot be (restored|migrated to)\b|\bcould not be backed up\b|\bwrites were not paused\b|\bfailed: .*\btransaction\b|\bnothing to restore\b", RegexOptions.None, 1000)]
     private static partial Regex DataLine();
 
-    /// <summary>What the monitor journals: "baseline over …", "bake …", "trigger '…' tripped: …".</summary>
-    [GeneratedRegex(@"^(baseline over |bake \S+: |trigger '.*' tripped: )", RegexOptions.None, 1000)]
+    /// <summary>What the monitor journals: "baseline over …", "bake …", "bake vs baseline …" (V3, V4), "trigger '…' tripped: …".</summary>
+    [GeneratedRegex(@"^(baseline over |bake \S+: |bake vs baseline |trigger '.*' tripped: )", RegexOptions.None, 1000)]
     private static partial Regex MonitorLine();
 
     /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>

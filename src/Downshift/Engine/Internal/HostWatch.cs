@@ -91,7 +91,37 @@ internal sealed class HostWatch(MonitorPlan plan, HostEntry target, IHostTranspo
             return new ForwardOutcome(ForwardResult.Failed, reason);
         }
 
+        await CompareWithBaselineAsync(series, start);
         return await JudgeEndAsync(series, values);
+    }
+
+    /// <summary>
+    /// V3, V4: the bake against the baseline, metric by metric (mean during the bake vs the baseline's
+    /// mean), the largest changes first, so a slower endpoint or a busier resource is named.
+    /// </summary>
+    private async Task CompareWithBaselineAsync(IReadOnlyList<MetricSeries> series, DateTimeOffset start)
+    {
+        if (baseline is null)
+        {
+            return;
+        }
+
+        var bake = Baseline.From(series, start, Time.GetUtcNow());
+        var changes = bake.Metrics
+            .Where(m => m.Host == Host && m.Mean is not null && baseline.Find(Host, m.Metric)?.Mean is not null)
+            .Select(m => (m.Metric, Before: baseline.Find(Host, m.Metric)!.Mean!.Value, After: m.Mean!.Value))
+            .Select(c => (c.Metric, c.Before, c.After, Change: c.Before == 0 ? (c.After == 0 ? 0 : double.PositiveInfinity) : (c.After - c.Before) / Math.Abs(c.Before)))
+            .OrderByDescending(c => Math.Abs(c.Change))
+            .ToList();
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        var lines = changes.Select(c => $"{c.Metric} {Number(c.Before)} -> {Number(c.After)} ({(double.IsInfinity(c.Change) ? "new" : c.Change.ToString("+0%;-0%;0%", CultureInfo.InvariantCulture))})");
+        var text = $"bake vs baseline (means): {string.Join("; ", lines)}";
+        await recorder.AppendAsync(JournalEvent.Note, Host, result: text);
+        observer.Message(Host, text.Length > 300 ? text[..300] + "…" : text);
     }
 
     private async Task<ForwardOutcome> JudgeEndAsync(IReadOnlyList<MetricSeries> series, IBaselineValues? values)
