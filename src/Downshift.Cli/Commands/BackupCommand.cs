@@ -19,18 +19,19 @@ internal static class BackupCommand
         var targets = new Argument<string[]>("target") { Description = "A plan file (its backup steps, on its hosts), or host names: 'local' or names from --inventory.", Arity = ArgumentArity.OneOrMore };
         var paths = new Option<string[]>("--path") { Description = "An absolute path on the host to back up (repeatable).", AllowMultipleArgumentsPerToken = false };
         var postgres = new Option<string?>("--postgres") { Description = "A PostgreSQL database on the host to back up (its name)." };
-        var pgHost = new Option<string?>("--pg-host") { Description = "PostgreSQL server host or socket directory (psql -h)." };
-        var pgPort = new Option<int?>("--pg-port") { Description = "PostgreSQL port (psql -p)." };
-        var pgUser = new Option<string?>("--pg-user") { Description = "PostgreSQL role (psql -U)." };
-        var pgPasswordEnv = new Option<string?>("--pg-password-env") { Description = "The environment variable that holds the role's password." };
-        var pgRunAs = new Option<string?>("--pg-run-as") { Description = "The OS user the PostgreSQL clients run as on the host (e.g. postgres)." };
+        var pg = new PostgresOptions();
         var sqlite = new Option<string?>("--sqlite") { Description = "A SQLite database file on the host to back up." };
         var incremental = new Option<bool>("--incremental") { Description = "Only what changed since the newest verified backup of the same host and source." };
         var source = new Option<string?>("--source") { Description = "What the backup is of, for listing and --incremental (default: the plan step's id, or 'manual')." };
         var command = new Command("backup", "Take a backup now and verify it by a restore to scratch: a plan's backup steps, or --path/--postgres/--sqlite on the named hosts.")
         {
-            targets, paths, postgres, pgHost, pgPort, pgUser, pgPasswordEnv, pgRunAs, sqlite, incremental, source, options.Vars,
+            targets, paths, postgres, sqlite, incremental, source, options.Vars,
         };
+        foreach (var option in pg.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var ui = options.Ui(parse);
@@ -79,16 +80,7 @@ internal static class BackupCommand
             DatabaseTarget? database = null;
             if (parse.GetValue(postgres) is { } name)
             {
-                database = new DatabaseTarget
-                {
-                    Engine = DatabaseTarget.PostgreSql,
-                    Name = name,
-                    Host = parse.GetValue(pgHost),
-                    Port = parse.GetValue(pgPort),
-                    User = parse.GetValue(pgUser),
-                    PasswordEnv = parse.GetValue(pgPasswordEnv),
-                    RunAs = parse.GetValue(pgRunAs),
-                };
+                database = pg.Target(parse, name);
             }
             else if (parse.GetValue(sqlite) is { } path)
             {

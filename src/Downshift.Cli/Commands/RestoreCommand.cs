@@ -20,15 +20,16 @@ internal static class RestoreCommand
         var toPostgres = new Option<string?>("--to-postgres") { Description = "Restore the database dump into this PostgreSQL database (replacing its content)." };
         var toSqlite = new Option<string?>("--to-sqlite") { Description = "Restore the SQLite dump to this file (replacing it)." };
         var on = new Option<string?>("--on") { Description = "The host for --to-postgres / --to-sqlite: 'local' (default) or a name from --inventory." };
-        var pgHost = new Option<string?>("--pg-host") { Description = "PostgreSQL server host or socket directory (psql -h)." };
-        var pgPort = new Option<int?>("--pg-port") { Description = "PostgreSQL port (psql -p)." };
-        var pgUser = new Option<string?>("--pg-user") { Description = "PostgreSQL role (psql -U)." };
-        var pgPasswordEnv = new Option<string?>("--pg-password-env") { Description = "The environment variable that holds the role's password." };
-        var pgRunAs = new Option<string?>("--pg-run-as") { Description = "The OS user the PostgreSQL clients run as on the host (e.g. postgres)." };
+        var pg = new PostgresOptions();
         var command = new Command("restore", "Restore a backup: its files into a directory (--to), or its database into a database on a host (--to-postgres, --to-sqlite).")
         {
-            backup, to, toPostgres, toSqlite, on, pgHost, pgPort, pgUser, pgPasswordEnv, pgRunAs,
+            backup, to, toPostgres, toSqlite, on,
         };
+        foreach (var option in pg.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, cancellationToken) =>
         {
             var ui = options.Ui(parse);
@@ -58,16 +59,7 @@ internal static class RestoreCommand
             }
 
             var target = parse.GetValue(toPostgres) is { } name
-                ? new DatabaseTarget
-                {
-                    Engine = DatabaseTarget.PostgreSql,
-                    Name = name,
-                    Host = parse.GetValue(pgHost),
-                    Port = parse.GetValue(pgPort),
-                    User = parse.GetValue(pgUser),
-                    PasswordEnv = parse.GetValue(pgPasswordEnv),
-                    RunAs = parse.GetValue(pgRunAs),
-                }
+                ? pg.Target(parse, name)
                 : new DatabaseTarget { Engine = DatabaseTarget.Sqlite, Path = parse.GetValue(toSqlite) };
             var holder = chain.AsEnumerable().Reverse().FirstOrDefault(m => m.Items.Any(i => i.Kind == target.Engine));
             if (holder is null)
