@@ -51,7 +51,7 @@ internal static class BackupCommand
             {
                 await using var host = await connector.ConnectAsync(job.Host, cancellationToken);
                 var parent = parse.GetValue(incremental)
-                    ? await store.LatestVerifiedAsync(m => m.Host == job.Host.Name && m.Source == job.Source, cancellationToken)
+                    ? await store.LatestVerifiedAsync(job.Host.Name, m => m.Source == job.Source, cancellationToken)
                     : null;
                 if (parse.GetValue(incremental) && parent is null)
                 {

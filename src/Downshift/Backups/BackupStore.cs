@@ -61,8 +61,14 @@ public sealed class BackupStore(string root, TimeProvider time, BackupKey? key)
     public async Task<IReadOnlyList<BackupManifest>> ListAsync(CancellationToken cancellationToken) =>
         (await ScanAsync(cancellationToken)).Backups;
 
+    /// <summary>The committed backups of one host, newest first: only their manifests are opened (a step's look-ups stay cheap in a large store).</summary>
+    public async Task<IReadOnlyList<BackupManifest>> ListAsync(string host, CancellationToken cancellationToken) =>
+        (await ScanWhereAsync(id => StoreLayout.IsOfHost(id, host), cancellationToken)).Backups.Where(b => b.Host == host).ToList();
+
     /// <summary>Every committed backup, newest first, and the ones that cannot be used with the reason why.</summary>
-    public async Task<BackupListing> ScanAsync(CancellationToken cancellationToken)
+    public Task<BackupListing> ScanAsync(CancellationToken cancellationToken) => ScanWhereAsync(_ => true, cancellationToken);
+
+    private async Task<BackupListing> ScanWhereAsync(Func<string, bool> wanted, CancellationToken cancellationToken)
     {
         var backups = new List<BackupManifest>();
         var damaged = new List<DamagedBackup>();
@@ -71,7 +77,7 @@ public sealed class BackupStore(string root, TimeProvider time, BackupKey? key)
             foreach (var directory in Directory.EnumerateDirectories(Root))
             {
                 var id = Path.GetFileName(directory);
-                if (!StoreLayout.IsId(id))
+                if (!StoreLayout.IsId(id) || !wanted(id))
                 {
                     continue; // .tmp-*, .del-*, .verify-*: never a committed backup
                 }

@@ -135,13 +135,35 @@ public sealed class BackupStoreTests : IDisposable
 
     private BackupStore Store(BackupKey? key = null) => new(directory.Combine("store"), time, key);
 
-    private static BackupRequest Request(BackupManifest? parent = null, string source = "step-1") =>
-        new("h1", source, parent is null ? BackupKind.Full : BackupKind.Incremental, parent?.Id, "run-1");
+    [Fact]
+    public async Task ListByHost_HostsWithSharedPrefixes_OnlyThatHostsBackups()
+    {
+        // Given backups of h1, h1-b and web.h1 (names that contain one another)
+        var store = Store();
+        var mine = (await TakeAsync(store, "db", [1], host: "h1")).Id;
+        await TakeAsync(store, "db", [2], host: "h1-b");
+        await TakeAsync(store, "db", [3], host: "web.h1");
+
+        // When h1's are listed, then only its own come back
+        Assert.Equal([mine], (await store.ListAsync("h1", Ct).WaitAsync(Timeout, Ct)).Select(m => m.Id));
+        Assert.Equal(3, (await store.ListAsync(Ct).WaitAsync(Timeout, Ct)).Count);
+    }
+
+    [Theory]
+    [InlineData("h1", "h1", true)]
+    [InlineData("h1-b", "h1", false)]
+    [InlineData("web.h1", "h1", false)]
+    [InlineData("h1", "h1-b", false)]
+    public void IsOfHost_ReadFromTheIdAlone_NoPrefixConfusion(string took, string asked, bool expected) =>
+        Assert.Equal(expected, Downshift.Backups.Internal.StoreLayout.IsOfHost(Downshift.Backups.Internal.StoreLayout.NewId(DateTimeOffset.UnixEpoch, took), asked));
+
+    private static BackupRequest Request(BackupManifest? parent = null, string source = "step-1", string host = "h1") =>
+        new(host, source, parent is null ? BackupKind.Full : BackupKind.Incremental, parent?.Id, "run-1");
 
     private static async Task<BackupManifest> TakeAsync(
-        BackupStore store, string item, byte[] content, DatabaseFingerprint? fingerprint = null, BackupManifest? parent = null, string source = "step-1")
+        BackupStore store, string item, byte[] content, DatabaseFingerprint? fingerprint = null, BackupManifest? parent = null, string source = "step-1", string host = "h1")
     {
-        await using var writer = await store.BeginAsync(Request(parent, source), Ct).WaitAsync(Timeout, Ct);
+        await using var writer = await store.BeginAsync(Request(parent, source, host), Ct).WaitAsync(Timeout, Ct);
         await writer.AddStreamAsync(item, "postgresql", (s, ct) => s.WriteAsync(content, ct).AsTask(), fingerprint, Ct).WaitAsync(Timeout, Ct);
         return await writer.CommitAsync(Ct).WaitAsync(Timeout, Ct);
     }

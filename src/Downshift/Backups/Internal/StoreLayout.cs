@@ -25,6 +25,10 @@ internal static class StoreLayout
     public static string NewId(DateTimeOffset at, string host) =>
         $"{at.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Slug(host)}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(2))}";
 
+    /// <summary>Whether <paramref name="id"/> (made by <see cref="NewId"/>) names a backup of <paramref name="host"/>: read from the name, no manifest opened.</summary>
+    public static bool IsOfHost(string id, string host) =>
+        id.Length > 22 && id[16] == '-' && id[^5] == '-' && id[17..^5] == Slug(host);
+
     /// <summary>Whether a directory name can be a backup's id (not hidden, no path separators).</summary>
     public static bool IsId(string name) =>
         name.Length is > 0 and < 200 && name[0] != '.' && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

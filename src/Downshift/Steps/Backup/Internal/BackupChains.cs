@@ -13,6 +13,7 @@ internal static class BackupChains
     public static Task<BackupManifest?> LatestVerifiedAsync(
         BackupStore store, string runId, string host, string stepId, BackupKind? kind, CancellationToken cancellationToken) =>
         store.LatestVerifiedAsync(
-            m => m.RunId == runId && m.Host == host && m.Source == stepId && (kind is null || m.Kind == kind),
+            host,
+            m => m.RunId == runId && m.Source == stepId && (kind is null || m.Kind == kind),
             cancellationToken);
 }
