@@ -34,6 +34,6 @@ public sealed record MonitorPlan
         // Two requests per sampling window unless the probe says otherwise: a window in which no request
         // ended is a missing point (inconclusive), so one request per window would leave gaps.
         Probes = [.. Probes.Select(p => p with { Url = expand(p.Url), Body = p.Body is null ? null : expand(p.Body), Host = host, Interval = p.Interval ?? Interval / 2 })],
-        LogWatches = [.. Logs.Select(l => l with { Hosts = [] })],
+        LogWatches = Logs,
     };
 }

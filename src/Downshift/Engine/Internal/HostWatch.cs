@@ -47,7 +47,7 @@ internal sealed class HostWatch(MonitorPlan plan, HostEntry target, IHostTranspo
         }
 
         baseline ??= await LoadBaselineAsync(cancellationToken);
-        var values = baseline is null ? null : new BaselineValues(baseline);
+        IBaselineValues? values = baseline;
         observer.Message(Host, $"bake: watching for {Seconds(plan.Bake)} ({plan.Triggers.Count} rule(s))");
         var start = Time.GetUtcNow();
         var writer = Writer(MetricJournal.LiveStage);

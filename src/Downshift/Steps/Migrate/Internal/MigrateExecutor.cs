@@ -16,6 +16,8 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
     private const string BeforeKey = "checks-before";
     private const string HistoryRowsKey = "history-rows";
 
+    private MigrationSet? loaded;
+
     public string Describe() =>
         $"migrate {options.Database.Describe()} to schema {options.To} with the scripts in {options.Scripts} " +
         $"(one transaction per script, history in {options.HistoryTable}" +
@@ -231,12 +233,13 @@ internal sealed class MigrateExecutor(MigrateOptions options) : IStepExecutor, I
         return result.Succeeded && !recorded.Succeeded ? recorded : result;
     }
 
+    /// <summary>The database, the scripts (read once per executor: they do not change during a run) and the history as it is now.</summary>
     private async Task<(IDatabase Database, MigrationSet Scripts, SchemaHistory History)> OpenAsync(StepContext context, CancellationToken cancellationToken)
     {
         var database = options.Database.Open(context.Host);
-        var scripts = await MigrationSet.LoadAsync(Path.GetFullPath(options.Scripts, context.PlanDirectory), cancellationToken);
+        loaded ??= await MigrationSet.LoadAsync(Path.GetFullPath(options.Scripts, context.PlanDirectory), cancellationToken);
         var history = await SchemaHistory.ReadAsync(database, options.HistoryTable, cancellationToken);
-        return (database, scripts, history);
+        return (database, loaded, history);
     }
 
     private static IReadOnlyList<string> Before(UndoData prepared) =>
