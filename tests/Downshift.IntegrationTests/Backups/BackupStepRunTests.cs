@@ -64,9 +64,9 @@ public sealed class BackupStepRunTests : IDisposable
 
         // Then it succeeded: a full backup (taken live) and an incremental taken after the writer stopped, both verified
         Assert.True(run.ExitCode == 0, run.ToString());
-        var listed = await CliAsync(["backups"]);
-        Assert.Contains("incremental of", listed.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(" no ", listed.Stdout, StringComparison.Ordinal);
+        var listed = System.Text.Json.JsonDocument.Parse((await CliAsync(["backups", "--json"])).Stdout).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["incremental", "full"], listed.Select(b => b.GetProperty("kind").GetString()));
+        Assert.All(listed, b => Assert.True(b.GetProperty("verification").GetProperty("passed").GetBoolean(), b.ToString()));
     }
 
     private async Task<RunningProcess> StartWriterAsync(string db)
