@@ -47,42 +47,44 @@ internal sealed class HostWatch(MonitorPlan plan, HostEntry target, IHostTranspo
         }
 
         baseline ??= await LoadBaselineAsync(cancellationToken);
-        IBaselineValues? values = baseline;
         observer.Message(Host, $"bake: watching for {Seconds(plan.Bake)} ({plan.Triggers.Count} rule(s))");
         var start = Time.GetUtcNow();
         var writer = Writer(MetricJournal.LiveStage);
         RuleEvaluation? tripped = null;
         TriggerRule? trippedRule = null;
+        IReadOnlyList<MetricSeries> series;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         MetricMonitor? monitor = null;
-        monitor = Monitor(async (batch, ct) =>
+        using (monitor = Monitor(async (batch, ct) =>
         {
             await writer.AddAsync(batch, ct);
             foreach (var rule in plan.Triggers)
             {
-                if (rule.Evaluate(Since(monitor!.Snapshot(), start), values, batch.Time, plan.Interval, [Host]).FirstOrDefault(e => e.Verdict == RuleVerdict.Tripped) is { } hit)
+                if (rule.Evaluate(Since(monitor!.Snapshot(), start), baseline, batch.Time, plan.Interval, [Host]).FirstOrDefault(e => e.Verdict == RuleVerdict.Tripped) is { } hit)
                 {
                     (tripped, trippedRule) = (hit, rule);
                     await stop.CancelAsync();
                     return;
                 }
             }
-        });
-        try
+        }))
         {
-            await monitor.RunAsync(plan.Bake, stop.Token);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // A rule tripped: stop watching, roll back.
-        }
-        finally
-        {
-            await writer.FlushAsync(CancellationToken.None);
+            try
+            {
+                await monitor.RunAsync(plan.Bake, stop.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A rule tripped: stop watching, roll back.
+            }
+            finally
+            {
+                await writer.FlushAsync(CancellationToken.None);
+            }
+
+            series = Since(monitor.Snapshot(), start);
         }
 
-        var series = Since(monitor.Snapshot(), start);
-        monitor.Dispose();
         if (tripped is not null)
         {
             var reason = $"trigger '{trippedRule!.Text}' tripped: {tripped.Explanation}";
@@ -92,7 +94,7 @@ internal sealed class HostWatch(MonitorPlan plan, HostEntry target, IHostTranspo
         }
 
         await CompareWithBaselineAsync(series, start);
-        return await JudgeEndAsync(series, values);
+        return await JudgeEndAsync(series, baseline);
     }
 
     /// <summary>
