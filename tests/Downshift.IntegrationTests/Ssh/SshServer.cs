@@ -100,6 +100,20 @@ public sealed class SshServer : IAsyncDisposable
         return [.. result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse)];
     }
 
+    /// <summary>
+    /// Waits until no connection is left open to the server: a previous test's transport is disposed,
+    /// but sshd ends its per-connection process a moment later.
+    /// </summary>
+    public async Task WaitUntilIdleAsync(CancellationToken cancellationToken)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromSeconds(30));
+        while ((await SessionPidsAsync(bound.Token)).Count > 0 || await EstablishedConnectionsAsync(bound.Token) > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), bound.Token);
+        }
+    }
+
     /// <summary>Established TCP connections to the server's port, counted with <c>ss</c>.</summary>
     public async Task<int> EstablishedConnectionsAsync(CancellationToken cancellationToken)
     {
