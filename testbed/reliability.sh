@@ -2,33 +2,39 @@
 # testbed/reliability.sh — the reliability suites of issue 5 §6, printed as two Markdown tables into
 # docs/reliability.md. Run from anywhere, as root, after ./test.sh has run once.
 #
-# On a 1-host lab (`downshift lab up 1 --name rel`) with shopd 2.3.0 on PostgreSQL
-# (examples/shop/fleet/setup.sh --postgres), with copies of the fleet data plans restricted to h1:
+# On a lab of HOSTS hosts (default 3: `downshift lab up 3 --name rel`) with shopd 2.3.0 on PostgreSQL
+# (examples/shop/fleet/setup.sh --postgres), with copies of the fleet data plans (their strategy kept:
+# canary 1, then a batch of 2; whole-fleet rollback):
 #
-#   Crash table   a clean run counts its journal records N and gives the target fingerprint; then for
-#                 K = 1, 1+STEP, … ≤ N: reset h1, run with DOWNSHIFT_TEST_KILL_AT_RECORD=K (SIGKILL
-#                 after the K-th record, exit 137), `downshift resume RUN`, fingerprint h1 and diff it
-#                 against the target and against the original (`downshift diff --plan`, exit 0 = equal
-#                 up to the declared differences), and check that every order placed before is still
-#                 there, by id. A row is green when the kill happened, resume ended 0 or 3, the host
-#                 equals the target or the original, and no order was lost.
-#   Fault table   one fault per step kind, each run expected to end rolled back (exit 3) with h1's
-#                 fingerprint equal to the original: package install fails, health fails after the
-#                 change (monitor), migration fails midway, config makes shopd fail to start, the SSH
-#                 link is cut mid-step, the backup store fills (at staging, before any change: exit 1,
-#                 nothing to undo — see docs/exit-codes.md).
+#   Crash tables  for the data plan, and for its failing variant (2.2.0's postinst fails, the fleet
+#                 rolls back): a clean run gives the target fingerprints; then for K = 1, 1+STEP, …:
+#                 reset the hosts, run with DOWNSHIFT_TEST_KILL_AT_RECORD=K (SIGKILL after the K-th
+#                 record, exit 137), `downshift resume RUN`, fingerprint every host and diff it against
+#                 the target and against the original (`downshift diff --plan`, exit 0 = equal up to the
+#                 declared differences), and check that every order placed before is still there, by
+#                 host and id. The loop ends at the first run that was not killed (it wrote fewer than K
+#                 records: N = K - 1 for that run). A row is green when the kill happened, resume ended 0
+#                 or 3, every host equals the target or the original (the failing variant: the original
+#                 only), and no order was lost.
+#   Fault table   one fault per step kind, each run expected to end rolled back (exit 3) with every
+#                 host's fingerprint equal to the original: package install fails, health fails after
+#                 the change (monitor), migration fails midway, config makes shopd fail to start, the SSH
+#                 link is cut mid-step, the backup store fills after the stop (the incremental backup
+#                 fails), and the backup store is full at staging (before any change: exit 1, nothing
+#                 to undo — see docs/exit-codes.md).
 #
-# Environment: STEP (default 1: every record), ONLY (crash | faults; default both), RUN_TIMEOUT
-# (seconds per CLI run, default 300). Every command runs under `timeout`; the lab is torn down and the
-# tmpfs unmounted on exit. Prints how long the crash suite will take before starting it.
+# Environment: HOSTS (default 3), STEP (default 1: every record), ONLY (crash | faults; default both),
+# RUN_TIMEOUT (seconds per CLI run, default 300). Every command runs under `timeout`; the lab is torn
+# down and the tmpfs unmounted on exit. Prints how long each crash table will take before starting it.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 repo_root=$(pwd)
 step=${STEP:-1}
 only=${ONLY:-}
+host_count=${HOSTS:-3}
 run_timeout=${RUN_TIMEOUT:-300}
 name=rel
-command_line="testbed/reliability.sh${STEP:+ (STEP=$STEP)}${ONLY:+ (ONLY=$ONLY)}"
+command_line="testbed/reliability.sh${HOSTS:+ (HOSTS=$HOSTS)}${STEP:+ (STEP=$STEP)}${ONLY:+ (ONLY=$ONLY)}"
 work=$(mktemp -d /tmp/downshift-reliability.XXXXXX)
 tiny="$work/tiny-store"
 cleanup() {
@@ -39,6 +45,7 @@ cleanup() {
 trap cleanup EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 started=$(date +%s)
+hosts=(); for i in $(seq 1 "$host_count"); do hosts+=("h$i"); done
 
 log "building the CLI and the shopd packages"
 timeout 600 ./downshift --version >/dev/null
@@ -46,7 +53,7 @@ cp -r .build/cli "$work/cli"
 downshift() { DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 timeout "$run_timeout" dotnet "$work/cli/downshift.dll" "$@"; }
 timeout 600 examples/shop/packaging/build.sh "$work/repo" >"$work/packages.log" 2>&1 || { cat "$work/packages.log" >&2; exit 1; }
 timeout 60 ./downshift lab down --name "$name" >/dev/null 2>&1 || true
-timeout 300 ./downshift lab up 1 --name "$name" --repo "$work/repo" >"$work/lab-up.log" 2>&1 || { cat "$work/lab-up.log" >&2; exit 1; }
+timeout 300 ./downshift lab up "$host_count" --name "$name" --repo "$work/repo" >"$work/lab-up.log" 2>&1 || { cat "$work/lab-up.log" >&2; exit 1; }
 timeout 60 ./downshift lab status --name "$name" --json >"$work/lab.json"
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/lab.json" "$1"; }
 ssh_config=$(field sshConfig)
@@ -54,17 +61,42 @@ export DOWNSHIFT_JOURNAL="$work/journal.db"
 opts=(--inventory "$(field inventory)" --known-hosts "$(field knownHosts)" --ssh-key "$(field privateKey)")
 store="$work/store"; mkdir -p "$store"
 
-reset_h1() { timeout 180 examples/shop/fleet/setup.sh --postgres "$ssh_config" h1 >>"$work/setup.log" 2>&1; }
-on_h1() { timeout 60 ./downshift lab exec h1 --name "$name" -- "$1"; }
-order_ids() { on_h1 'cd / && runuser -u postgres -- psql -XAt -d shop -c "select id from orders order by id"' 2>/dev/null | tr '\n' ' '; }
+reset_hosts() { timeout 300 examples/shop/fleet/setup.sh --postgres "$ssh_config" "${hosts[@]}" >>"$work/setup.log" 2>&1; }
+on_host() { timeout 60 ssh -F "$ssh_config" "$1" "$2"; }
+# every order as HOST:ID, all hosts
+order_ids() {
+    local h
+    for h in "${hosts[@]}"; do
+        on_host "$h" 'cd / && runuser -u postgres -- psql -XAt -d shop -c "select id from orders order by id"' 2>/dev/null | sed "s/^/$h:/"
+    done | tr '\n' ' '
+}
 # 0 when every id in $1 is in $2
 orders_kept() { local id; for id in $1; do [[ " $2 " == *" $id "* ]] || return 1; done; return 0; }
 last_run() { sqlite3 "$DOWNSHIFT_JOURNAL" "select run_id from runs order by started_at desc, rowid desc limit 1"; }
-fingerprint() { downshift fingerprint "$1" "${opts[@]}" -o "$2" >>"$work/fingerprint.log" 2>&1; }
-# equal A B PLAN LOG: 0 when diff says equal up to the declared differences
-equal() { downshift diff "$1" "$2" --plan "$3" "${opts[@]}" >"$4" 2>&1; }
+# fingerprint PLAN DIR: DIR/HOST.json for every host of the plan
+fingerprint() { rm -rf "$2"; mkdir -p "$2"; downshift fingerprint "$1" "${opts[@]}" -o "$2" >>"$work/fingerprint.log" 2>&1; }
+# equal A_DIR B_DIR PLAN LOG: 0 when diff says every host equal up to the declared differences
+equal() {
+    local h code=0
+    : >"$4"
+    for h in "${hosts[@]}"; do
+        echo "== $h" >>"$4"
+        downshift diff "$1/$h.json" "$2/$h.json" --plan "$3" "${opts[@]}" >>"$4" 2>&1 || code=1
+    done
+    return $code
+}
+# states TARGET_DIR|- ORIGINAL_DIR AFTER_DIR PLAN TAG: per host "target" / "original" / "neither", space separated
+states() {
+    local target=$1 original=$2 after=$3 plan=$4 tag=$5 h out=()
+    for h in "${hosts[@]}"; do
+        if [[ $target != - ]] && downshift diff "$target/$h.json" "$after/$h.json" --plan "$plan" "${opts[@]}" >"$work/diff-$tag-$h-target.log" 2>&1; then out+=("target")
+        elif downshift diff "$original/$h.json" "$after/$h.json" --plan "$plan" "${opts[@]}" >"$work/diff-$tag-$h-original.log" 2>&1; then out+=("original")
+        else out+=("neither"); fi
+    done
+    echo "${out[*]}"
+}
 
-# ---- the plan copies (h1 only, no strategy, scripts by absolute path, a fingerprint section) ----
+# ---- the plan copies (scripts by absolute path, a fingerprint section) ----
 migrations="$repo_root/examples/shop/db/migrations"
 broken="$work/migrations-broken"
 cp -r "$migrations" "$broken"
@@ -76,8 +108,6 @@ make_plan() { # SOURCE OUT VARIANT
 import sys, yaml
 src, out, variant, migrations, broken = sys.argv[1:6]
 plan = yaml.safe_load(open(src))
-plan["hosts"] = ["h1"]
-plan.pop("strategy", None)
 for phase in plan["phases"]:
     for step in phase["steps"]:
         if step.get("kind") == "migrate":
@@ -108,66 +138,107 @@ make_plan $fleet/plan-data.yaml "$work/config-fails.yaml" config-fails
 make_plan $fleet/plan-data.yaml "$work/link-cut.yaml" link-cut
 for p in "$work"/*.yaml; do downshift validate "$p" "${opts[@]}" >/dev/null || { log "invalid plan copy $p"; downshift validate "$p" "${opts[@]}" >&2 || true; exit 1; }; done
 fp="$work/fp"; mkdir -p "$fp"
-crash_rows="$work/crash.md"; fault_rows="$work/fault.md"; : >"$crash_rows"; : >"$fault_rows"
-crash_green=0 crash_red=0 fault_green=0 fault_red=0 fault_not_run=0 n=0 clean_seconds=0
+fault_rows="$work/fault.md"; : >"$fault_rows"
+crash_green=0 crash_red=0 fault_green=0 fault_red=0 fault_not_run=0
+crash_tables=()
 
 # ---- crash suite ----
-if [[ $only != faults ]]; then
-    log "clean run: original and target fingerprints, N"
-    reset_h1
-    fingerprint "$work/data.yaml" "$fp/original.json"
+# crash LABEL PLAN CLEAN_EXIT ACCEPT: ACCEPT is "target original" or "original"
+crash() {
+    local label=$1 plan=$2 clean_exit=$3 accept=$4 rows="$work/crash-$1.md" code=0 t0 k n="" clean_seconds per_kill=0 green=0 red=0
+    : >"$rows"
+    log "$label: clean run (original and target fingerprints, N)"
+    reset_hosts
+    fingerprint "$plan" "$fp/$label-original"
     t0=$(date +%s)
-    code=0; downshift run "$work/data.yaml" "${opts[@]}" --backup-store "$store" >"$work/clean.log" 2>&1 || code=$?
+    downshift run "$plan" "${opts[@]}" --backup-store "$store" >"$work/$label-clean.log" 2>&1 || code=$?
     clean_seconds=$(( $(date +%s) - t0 ))
-    [[ $code == 0 ]] || { log "the clean run ended $code"; cat "$work/clean.log" >&2; exit 1; }
-    clean_run=$(last_run)
-    n=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records where run_id='$clean_run'")
-    fingerprint "$work/data.yaml" "$fp/target.json"
-    equal "$fp/original.json" "$fp/target.json" "$work/data.yaml" "$work/clean-diff.log" \
-        && { log "the clean run changed nothing the fingerprint sees"; exit 1; } || true
-    count=$(( (n + step - 1) / step ))
-    log "N=$n records, clean run ${clean_seconds}s; $count kill points (STEP=$step) will take about $(( count * (clean_seconds + 6) / 60 + 1 )) min"
-    crash_started=$(date +%s)
-    for k in $(seq 1 "$step" "$n"); do
-        reset_h1
-        fingerprint "$work/data.yaml" "$fp/before-$k.json"
-        before=$(order_ids)
-        kill_code=0; DOWNSHIFT_TEST_KILL_AT_RECORD=$k downshift run "$work/data.yaml" "${opts[@]}" --backup-store "$store" >"$work/kill-$k.log" 2>&1 || kill_code=$?
-        run=$(last_run)
-        event=$(sqlite3 -separator ' ' "$DOWNSHIFT_JOURNAL" "select event, coalesce(step_id,'') from records where run_id='$run' order by sequence desc limit 1")
-        resume_code=0; downshift resume "$run" "${opts[@]}" --backup-store "$store" >"$work/resume-$k.log" 2>&1 || resume_code=$?
+    [[ $code == "$clean_exit" ]] || { log "$label: the clean run ended $code, expected $clean_exit"; tail -30 "$work/$label-clean.log" >&2; exit 1; }
+    local clean_run; clean_run=$(last_run)
+    local clean_n; clean_n=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records where run_id='$clean_run'")
+    local target=-
+    if [[ $accept == *target* ]]; then
+        target="$fp/$label-target"
+        fingerprint "$plan" "$target"
+        equal "$fp/$label-original" "$target" "$plan" "$work/$label-clean-diff.log" && { log "$label: the clean run changed nothing the fingerprint sees"; exit 1; } || true
+    else
+        fingerprint "$plan" "$fp/$label-clean-after"
+        equal "$fp/$label-original" "$fp/$label-clean-after" "$plan" "$work/$label-clean-diff.log" \
+            || { log "$label: the clean run did not end at the original"; cat "$work/$label-clean-diff.log" >&2; exit 1; }
+    fi
+    local count=$(( (clean_n + step - 1) / step ))
+    log "$label: clean run N=$clean_n records in ${clean_seconds}s; about $count kill points (STEP=$step)"
+    local crash_started; crash_started=$(date +%s)
+    k=1
+    while :; do
+        reset_hosts
+        local before; before=$(order_ids)
+        local kill_code=0 resume_code=0
+        DOWNSHIFT_TEST_KILL_AT_RECORD=$k downshift run "$plan" "${opts[@]}" --backup-store "$store" >"$work/$label-kill-$k.log" 2>&1 || kill_code=$?
+        local run; run=$(last_run)
+        if [[ $kill_code != 137 ]]; then
+            n=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records where run_id='$run'")
+            log "$label: K=$k not reached (the run wrote $n records and ended $kill_code): done"
+            break
+        fi
+        local event; event=$(sqlite3 -separator ' ' "$DOWNSHIFT_JOURNAL" "select event, coalesce(host,''), coalesce(step_id,'') from records where run_id='$run' order by sequence desc limit 1")
+        downshift resume "$run" "${opts[@]}" --backup-store "$store" >"$work/$label-resume-$k.log" 2>&1 || resume_code=$?
         downshift unlock "$run" "${opts[@]}" >/dev/null 2>&1 || true
-        fingerprint "$work/data.yaml" "$fp/after-$k.json"
-        state=neither
-        if equal "$fp/target.json" "$fp/after-$k.json" "$work/data.yaml" "$work/diff-target-$k.log"; then state="target"
-        elif equal "$fp/before-$k.json" "$fp/after-$k.json" "$work/data.yaml" "$work/diff-original-$k.log"; then state="original"; fi
-        after=$(order_ids)
-        kept=no; [[ -n $before ]] && orders_kept "$before" "$after" && kept=yes
-        verdict=green
-        [[ $kill_code == 137 && ( $resume_code == 0 || $resume_code == 3 ) && $state != neither && $kept == yes ]] || verdict=red
-        [[ $verdict == green ]] && crash_green=$((crash_green + 1)) || crash_red=$((crash_red + 1))
-        note=""
-        [[ $state == neither ]] && note=$(grep -h '^unexpected' "$work/diff-target-$k.log" | head -3 | tr '|' '/' | paste -sd ';' - || true)
-        [[ $kill_code == 137 ]] || note="run ended $kill_code, not killed. $note"
-        printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$k" "$event" "$kill_code" "$resume_code" "$state" "$kept (${before% } → ${after% })" \
-            "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$crash_rows"
+        fingerprint "$plan" "$fp/after"
+        local state; state=$(states "$target" "$fp/$label-original" "$fp/after" "$plan" "$label-$k")
+        local after; after=$(order_ids)
+        local kept=no; [[ -n $before ]] && orders_kept "$before" "$after" && kept=yes
+        local verdict=green s
+        [[ ( $resume_code == 0 || $resume_code == 3 ) && $kept == yes ]] || verdict=red
+        for s in $state; do [[ " $accept " == *" $s "* ]] || verdict=red; done
+        [[ $verdict == green ]] && green=$((green + 1)) || red=$((red + 1))
+        local note=""
+        [[ $state == *neither* ]] && note=$(grep -h '^unexpected' "$work"/diff-"$label-$k"-*-original.log 2>/dev/null | head -3 | tr '|' '/' | paste -sd ';' - || true)
+        printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$k" "$event" "$kill_code" "$resume_code" "$state" \
+            "$kept ($(echo "$before" | wc -w) → $(echo "$after" | wc -w))" "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$rows"
         per_kill=$(( ($(date +%s) - crash_started) / ( (k - 1) / step + 1 ) ))
-        log "K=$k $event: kill $kill_code, resume $resume_code, $state, orders kept $kept: $verdict"
+        log "$label K=$k $event: resume $resume_code, $state, orders kept $kept: $verdict (${per_kill}s per kill point)"
+        k=$((k + step))
     done
+    crash_green=$((crash_green + green)); crash_red=$((crash_red + red))
+    {
+        echo "### $label"
+        echo
+        echo "Plan: $5. The clean run writes **N = $clean_n** journal records in ${clean_seconds} s and ends $clean_exit; the kill loop ended at K = $k, the first run that was not killed (it wrote ${n:-?} records). One kill point took ${per_kill} s."
+        echo "Accepted end states per host: $accept."
+        echo
+        echo "| K | record K (event, host, step) | run exit | resume exit | hosts equal (${hosts[*]}) | orders kept (count before → after) | verdict | note |"
+        echo "|---:|---|---:|---:|---|---|---|---|"
+        cat "$rows"
+        echo
+        echo "**$green green, $red red** of $((green + red)) kill points."
+        echo
+    } >"$work/crash-table-$label.md"
+    crash_tables+=("$work/crash-table-$label.md")
+}
+if [[ $only != faults ]]; then
+    crash data "$work/data.yaml" 0 "target original" "plan-data.yaml (the downgrade that succeeds)"
+    crash failing "$work/package-fails.yaml" 3 "original" "plan-data-failing.yaml (2.2.0's postinst fails on the canary after its migration; the fleet rolls back, so many kill points fall inside the rollback)"
 fi
 
 # ---- fault suite ----
-fault() { # LABEL PLAN NOTE [STORE] [link] [EXPECTED-EXIT]
+# wait_for_record PLAN_GLOB STEP EVENT: until a record of the newest run of that plan shows it
+wait_for_record() {
+    local i
+    for i in $(seq 1 1200); do
+        [[ $(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records r join runs u using(run_id) where u.plan_path like '%$1' and r.step_id='$2' and r.event='$3' and u.run_id=(select run_id from runs order by started_at desc, rowid desc limit 1)" 2>/dev/null || echo 0) -gt 0 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+fault() { # LABEL PLAN NOTE [STORE] [link|fill] [EXPECTED-EXIT]
     local label=$1 plan=$2 note=$3 st=${4:-$store} mode=${5:-} expect=${6:-3} code=0 eq=no
-    reset_h1
-    fingerprint "$plan" "$fp/fault-before.json"
+    reset_hosts
+    fingerprint "$plan" "$fp/fault-before"
     if [[ $mode == link ]]; then
         downshift run "$plan" "${opts[@]}" --backup-store "$st" >"$work/fault-$label.log" 2>&1 &
-        local pid=$! i
-        for i in $(seq 1 1200); do
-            [[ $(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records r join runs u using(run_id) where u.plan_path like '%link-cut.yaml' and r.step_id='long-step'" 2>/dev/null || echo 0) -gt 0 ]] && break
-            sleep 0.1
-        done
+        local pid=$!
+        wait_for_record link-cut.yaml long-step StepStarted || true
         sleep 2
         timeout 30 ./downshift lab link h1 down --name "$name" >/dev/null
         log "link h1 down"
@@ -179,31 +250,44 @@ fault() { # LABEL PLAN NOTE [STORE] [link] [EXPECTED-EXIT]
             local rb=0; downshift rollback "$(last_run)" "${opts[@]}" --backup-store "$st" >>"$work/fault-$label.log" 2>&1 || rb=$?
             note="$note; the run ended $code, then \`downshift rollback\` (link back up) ended $rb"
         fi
+    elif [[ $mode == fill ]]; then
+        downshift run "$plan" "${opts[@]}" --backup-store "$st" >"$work/fault-$label.log" 2>&1 &
+        local pid=$!
+        wait_for_record "$(basename "$plan")" stop-shopd StepSucceeded || true
+        dd if=/dev/zero of="$st/filler" bs=4k status=none 2>/dev/null || true
+        log "store filled: $(df -k --output=avail "$st" | tail -1 | tr -d ' ') KiB free"
+        wait "$pid" || code=$?
     else
         downshift run "$plan" "${opts[@]}" --backup-store "$st" >"$work/fault-$label.log" 2>&1 || code=$?
     fi
     downshift unlock "$(last_run)" "${opts[@]}" >/dev/null 2>&1 || true
-    fingerprint "$plan" "$fp/fault-after.json"
-    equal "$fp/fault-before.json" "$fp/fault-after.json" "$plan" "$work/fault-diff-$label.log" && eq=yes
+    fingerprint "$plan" "$fp/fault-after"
+    equal "$fp/fault-before" "$fp/fault-after" "$plan" "$work/fault-diff-$label.log" && eq=yes
     local why
-    why=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select coalesce(step_id,'') || ': ' || substr(replace(coalesce(result,''), '|', '/'), 1, 140) from records where run_id='$(last_run)' and event in ('StepFailed','Note') and (result like '%fail%' or result like 'trigger%' or event='StepFailed') order by sequence limit 1" 2>/dev/null || true)
+    why=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select coalesce(host,'') || ' ' || coalesce(step_id,'') || ': ' || substr(replace(coalesce(result,''), '|', '/'), 1, 140) from records where run_id='$(last_run)' and event in ('StepFailed','Note') and (result like '%fail%' or result like 'trigger%' or event='StepFailed') order by sequence limit 1" 2>/dev/null || true)
     if [[ $code == "$expect" && $eq == yes ]]; then fault_green=$((fault_green + 1)); v='**green**'; else fault_red=$((fault_red + 1)); v='**RED**'; fi
     [[ $eq == yes ]] || note="$note; unexpected: $(grep -h '^unexpected' "$work/fault-diff-$label.log" | head -3 | tr '|' '/' | paste -sd ';' - || true)"
     printf '| %s | %s | %s | %s | %s | %s | %s |\n' "$label" "$expect" "$code" "$eq" "$v" "$note" "${why:+\`$why\`}" >>"$fault_rows"
     log "fault $label: exit $code, equal to original $eq"
 }
 if [[ $only != crash ]]; then
-    fault "package install fails" "$work/package-fails.yaml" "plan-data-failing.yaml on h1: 2.2.0's postinst exits 1 after the migration"
-    fault "health fails after the change" "$work/monitor-fails.yaml" "plan-monitor-failing.yaml on h1: no migration, orders fail, the monitor rule trips in the bake"
+    fault "package install fails" "$work/package-fails.yaml" "plan-data-failing.yaml: 2.2.0's postinst exits 1 on the canary after its migration"
+    fault "health fails after the change" "$work/monitor-fails.yaml" "plan-monitor-failing.yaml: no migration, orders fail, the monitor rule trips in the canary's bake"
     fault "migration fails midway" "$work/migrate-fails.yaml" "scripts dir whose U2_3 fails at its 2nd statement"
     fault "config: service fails to start" "$work/config-fails.yaml" "config step sets reliability_unknown_key; shopd exits 78"
-    fault "SSH link cut mid-step" "$work/link-cut.yaml" "lab link h1 down 2 s into a shell step (sleep 30, timeout 10s), up 15 s later" "$store" link
+    fault "SSH link cut mid-step" "$work/link-cut.yaml" "lab link h1 (the canary) down 2 s into a shell step (sleep 30, timeout 10s), up 15 s later" "$store" link
     mkdir -p "$tiny"
-    # A backup of h1 takes ~28 KiB: a 1 MiB tmpfs, filled but for 12 KiB, cannot hold it.
-    if timeout 30 mount -t tmpfs -o size=1m tmpfs "$tiny" && { timeout 30 dd if=/dev/zero of="$tiny/filler" bs=4k count=253 status=none || true; }; then
-        fault "disk fills during backup" "$work/data.yaml" "--backup-store on a 1 MiB tmpfs with $(df -k --output=avail "$tiny" | tail -1 | tr -d ' ') KiB free: the backup fails at staging" "$tiny" "" 1
+    if timeout 30 mount -t tmpfs -o size=4m tmpfs "$tiny"; then
+        fault "disk fills during backup (after the stop)" "$work/data.yaml" "--backup-store on a 4 MiB tmpfs: the full backups at staging fit; once the canary's shopd is stopped the store is filled, so its incremental backup cannot be written" "$tiny" fill
+        rm -f "$tiny/filler"; umount "$tiny"
     else
-        printf '| %s | 1 | — | — | not run | could not mount a tmpfs |  |\n' "disk fills during backup" >>"$fault_rows"; fault_not_run=$((fault_not_run + 1))
+        printf '| %s | 3 | — | — | not run | could not mount a tmpfs |  |\n' "disk fills during backup (after the stop)" >>"$fault_rows"; fault_not_run=$((fault_not_run + 1))
+    fi
+    # A backup of one host takes ~28 KiB: a 1 MiB tmpfs, filled but for 12 KiB, cannot hold the fleet's.
+    if timeout 30 mount -t tmpfs -o size=1m tmpfs "$tiny" && { timeout 30 dd if=/dev/zero of="$tiny/filler" bs=4k count=253 status=none || true; }; then
+        fault "backup store full at staging" "$work/data.yaml" "--backup-store on a 1 MiB tmpfs with $(df -k --output=avail "$tiny" | tail -1 | tr -d ' ') KiB free: the full backup fails before any change" "$tiny" "" 1
+    else
+        printf '| %s | 1 | — | — | not run | could not mount a tmpfs |  |\n' "backup store full at staging" >>"$fault_rows"; fault_not_run=$((fault_not_run + 1))
     fi
 fi
 
@@ -213,42 +297,39 @@ elapsed=$(( $(date +%s) - started ))
     echo "# Reliability suites (issue 5 §6)"
     echo
     echo "Generated $(date -u '+%Y-%m-%d %H:%M') UTC by \`$command_line\` on $(uname -n) ($(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)), Downshift \`$(downshift --version 2>/dev/null | head -1)\`, in $((elapsed / 60)) min $((elapsed % 60)) s."
-    echo "Regenerate with \`testbed/reliability.sh\` (root, after \`./test.sh\` ran once); \`STEP=S\` kills at every S-th record only, \`ONLY=crash|faults\` runs one table."
+    echo "Regenerate with \`testbed/reliability.sh\` (root, after \`./test.sh\` ran once); \`STEP=S\` kills at every S-th record only, \`ONLY=crash|faults\` runs one part, \`HOSTS=N\` sizes the lab."
     echo
-    echo "Setup: a 1-host lab (\`downshift lab up 1 --name rel\`), shopd 2.3.0 on PostgreSQL (\`examples/shop/fleet/setup.sh --postgres\`, reset before every row),"
-    echo "copies of the fleet plans with \`hosts: [h1]\`, no \`strategy\`, the migrations by absolute path and a \`fingerprint:\` section"
+    echo "Setup: a ${host_count}-host lab (\`downshift lab up $host_count --name rel\`), shopd 2.3.0 on PostgreSQL on every host (\`examples/shop/fleet/setup.sh --postgres\`, reset before every row),"
+    echo "copies of the fleet plans (strategy kept: canary 1, then batches of 2, whole-fleet rollback) with the migrations by absolute path and a \`fingerprint:\` section"
     echo "(\`/etc/shopd\`, the \`shop\` database; declared differences: \`databases:shop/public.orders\` — orders are placed by setup and by the"
-    echo "verify steps, so they are checked by id instead — and \`databases:shop/public.flyway_schema_history\` — its \`installed_on\` is setup's time)."
-    echo "\"Equal\" means \`downshift diff A B --plan PLAN\` exited 0: no unexpected difference."
+    echo "verify steps, so they are checked by host and id instead — and \`databases:shop/public.flyway_schema_history\` — its \`installed_on\` is setup's time)."
+    echo "\"Equal\" means \`downshift diff A B --plan PLAN\` exited 0 for the host: no unexpected difference."
     echo
     if [[ $only != faults ]]; then
         echo "## Crash: SIGKILL at journal record K, then \`downshift resume\`"
         echo
-        echo "The clean run of the data plan on h1 writes **N = $n** journal records in ${clean_seconds} s."
         if [[ $step == 1 ]]; then echo "Every record was a kill point."
-        else echo "**Sampled:** K = 1, 1+$step, 1+2·$step, … ≤ N (STEP=$step), to fit the run in about 15 minutes; the records in between were not killed at in this run. One kill point took ${per_kill:-?} s here, so every record (STEP=1) takes about $(( n * ${per_kill:-0} / 60 + 1 )) min."; fi
-        echo "Kill: \`DOWNSHIFT_TEST_KILL_AT_RECORD=K downshift run\` (137 = killed). The state column compares h1 after the resume with the clean run's target fingerprint, then with the fingerprint taken just before this row's run; orders: the ids present before the run (all must remain)."
+        else echo "**Sampled:** K = 1, 1+$step, 1+2·$step, … (STEP=$step); the records in between were not killed at in this run."; fi
+        echo "Kill: \`DOWNSHIFT_TEST_KILL_AT_RECORD=K downshift run\` (137 = killed). The hosts are reset before each row; the state column compares each host after the resume with the clean run's target fingerprint, then with the original one taken before the clean run (every row starts from the same reset). Orders: every HOST:ID present before the run must remain (the data plan's verify steps add three per host)."
         echo
-        echo "| K | record K (event, step) | run exit | resume exit | h1 equals | orders kept (ids before → after) | verdict | note |"
-        echo "|---:|---|---:|---:|---|---|---|---|"
-        cat "$crash_rows"
-        echo
-        echo "**$crash_green green, $crash_red red** of $((crash_green + crash_red)) kill points."
+        cat "${crash_tables[@]}"
+        echo "**Crash tables: $crash_green green, $crash_red red** of $((crash_green + crash_red)) kill points."
         echo
     fi
     if [[ $only != crash ]]; then
-        echo "## Faults: one per step kind, each expected to end rolled back (exit 3) with h1 equal to the original"
+        echo "## Faults: one per step kind, each expected to end rolled back (exit 3) with every host equal to the original"
         echo
-        echo "Expected exit: 3 (rolled back) wherever a step changed the host before the fault. The full backup is taken at staging, before"
-        echo "any step changes anything, so a backup store that fills there ends the run \`failed\` with nothing to undo: exit 1, as"
+        echo "Expected exit: 3 (rolled back) wherever a step changed a host before the fault. The full backup is taken at staging, before"
+        echo "any step changes anything, so a backup store that is full there ends the run \`failed\` with nothing to undo: exit 1, as"
         echo "[exit-codes.md](exit-codes.md) documents (\"the engine ends a run as failed only when it stopped before any host changed"
-        echo "anything\"). Issue 5 asks for \"rolled back\" there too; there is nothing to roll back, and h1 must still equal the original."
+        echo "anything\"); the hosts must still equal the original. A store that fills after the stop (the incremental backup) is the"
+        echo "fault issue 5 names, and it rolls back: exit 3."
         echo
-        echo "| fault | expected exit | exit | fingerprint equals original | verdict | how | first failure in the journal |"
+        echo "| fault | expected exit | exit | fingerprints equal original | verdict | how | first failure in the journal |"
         echo "|---|---:|---:|---|---|---|---|"
         cat "$fault_rows"
         echo
-        echo "**$fault_green green, $fault_red red, $fault_not_run not run** of 6 faults."
+        echo "**$fault_green green, $fault_red red, $fault_not_run not run** of 7 faults."
         echo
     fi
 } >docs/reliability.md
