@@ -40,6 +40,10 @@ public sealed record PrometheusSpec(string Url)
             {
                 errors.Add($"queries.{query.Name}.query: is empty");
             }
+            else if (query.Query.Contains("{{", StringComparison.Ordinal))
+            {
+                errors.Add($"queries.{query.Name}.query: '{query.Query}' holds a '{{{{ … }}}}' that is not filled in (known: host.name, host.address, host.port, host.user, host.vars.NAME)");
+            }
 
             if (query.Reduction.MatchLabel is { } label && Targets.Count == 0)
             {

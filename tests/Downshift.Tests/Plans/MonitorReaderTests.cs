@@ -149,6 +149,18 @@ public sealed class MonitorReaderTests
         Assert.Single(result.Errors);
     }
 
+    [Fact]
+    public void Load_QueryWithAnUnknownHostPlaceholder_Reported()
+    {
+        // Given a query with {{ host.ip }}, which no host has / When
+        var text = Head + "monitor:\n  prometheus:\n    url: http://prometheus:9090\n    queries: [{name: up, query: 'up{instance=\"{{ host.ip }}:9100\"}'}]\n";
+        var result = PlanLoader.Load(File, text, new Dictionary<string, string>());
+
+        // Then the plan is refused before any host is reached
+        AssertError(result.Errors, (15, 14), "monitor.prometheus.queries", "prometheus.queries.up.query: 'up{instance=\"{{ host.ip }}:9100\"}' holds a '{{ … }}' that is not filled in");
+        Assert.Single(result.Errors);
+    }
+
     private static void AssertError(IReadOnlyList<PlanError> errors, (int Line, int Column) at, string path, string message) =>
         PlanAssert.Error(errors, File, at, path, message);
 }
