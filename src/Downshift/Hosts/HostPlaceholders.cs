@@ -38,6 +38,25 @@ public static partial class HostPlaceholders
         });
     }
 
+    /// <summary>
+    /// The text as it would read on a made-up host (<c>h</c> at <c>host.invalid</c>, port 22, user and every
+    /// <c>host.vars.NAME</c> <c>x</c>), to check a URL's shape when the plan is loaded, before any host is known.
+    /// An unknown <c>{{ host.… }}</c> is left as it is.
+    /// </summary>
+    public static string Sample(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Reference().Replace(text, match => match.Groups[1].Value switch
+        {
+            "name" => "h",
+            "address" => "host.invalid",
+            "port" => HostEntry.DefaultSshPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "user" => "x",
+            var name when name.StartsWith("vars.", StringComparison.Ordinal) => "x",
+            _ => match.Value,
+        });
+    }
+
     [GeneratedRegex(@"\{\{\s*host\.([A-Za-z0-9_.-]+)\s*\}\}")]
     private static partial Regex Reference();
 }

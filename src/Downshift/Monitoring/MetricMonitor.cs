@@ -5,7 +5,8 @@ namespace Downshift.Monitoring;
 
 /// <summary>
 /// Runs a <see cref="MonitorSpec"/>: every interval it reads each host (system metrics and log watches,
-/// hosts at once) and closes each probe's window (the probes send at their own pace meanwhile), keeps
+/// hosts at once), runs the Prometheus queries meanwhile, and closes each probe's window (the probes
+/// send at their own pace meanwhile), keeps
 /// every series in a ring of <see cref="MonitorSpec.RingCapacity"/> points, and hands the tick's
 /// <see cref="MonitorBatch"/> to <see cref="OnBatch"/> (where a rule evaluator or a
 /// <see cref="MetricJournalWriter"/> runs). A reading or a probe that fails is a null point with its
@@ -17,21 +18,22 @@ namespace Downshift.Monitoring;
 public sealed class MetricMonitor : IDisposable
 {
     private readonly TimeProvider timeProvider;
-    private readonly HttpMessageInvoker? client;
+    private readonly HttpClient? client;
     private readonly List<HostLane> lanes;
     private readonly List<HttpProbe> probes;
+    private readonly PrometheusLane? prometheus;
     private readonly SeriesStore store;
     private readonly List<string> pendingNotes = [];
     private int running;
 
-    /// <summary>Monitors <paramref name="hosts"/> (those <see cref="MonitorSpec.Hosts"/> names, or all); probes use one handler of their own.</summary>
+    /// <summary>Monitors <paramref name="hosts"/> (those <see cref="MonitorSpec.Hosts"/> names, or all); probes and Prometheus queries use one handler of their own.</summary>
     /// <exception cref="DownshiftException">The spec is not valid, or names a host that is not given.</exception>
     public MetricMonitor(MonitorSpec spec, IReadOnlyList<IHostTransport> hosts, TimeProvider timeProvider)
-        : this(spec, hosts, timeProvider, spec.Probes.Count > 0 ? HttpProbe.CreateHandler() : null)
+        : this(spec, hosts, timeProvider, spec.Probes.Count > 0 || spec.Prometheus is not null ? HttpProbe.CreateHandler() : null)
     {
     }
 
-    /// <summary>For tests: probes send through <paramref name="handler"/>, which the monitor disposes.</summary>
+    /// <summary>For tests: probes and Prometheus queries send through <paramref name="handler"/>, which the monitor disposes.</summary>
     internal MetricMonitor(MonitorSpec spec, IReadOnlyList<IHostTransport> hosts, TimeProvider timeProvider, HttpMessageHandler? handler)
     {
         var errors = spec.Validate().ToList();
@@ -48,8 +50,10 @@ public sealed class MetricMonitor : IDisposable
         Spec = spec;
         this.timeProvider = timeProvider;
         store = new SeriesStore(spec.RingCapacity);
-        client = handler is null ? null : new HttpMessageInvoker(handler, disposeHandler: true);
+        // No client-wide timeout: each probe request and each query has its own.
+        client = handler is null ? null : new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         probes = [.. spec.Probes.Select(p => new HttpProbe(p, client!, timeProvider))];
+        prometheus = spec.Prometheus is { } source ? new PrometheusLane(source, client!, spec.Interval, timeProvider) : null;
         lanes = [.. names.Select(name => new HostLane(
             new HostSampler(byName[name], timeProvider) { CommandTimeout = spec.CommandTimeout },
             [.. spec.LogWatches.Where(w => w.Hosts.Count == 0 || w.Hosts.Contains(name))
@@ -117,8 +121,11 @@ public sealed class MetricMonitor : IDisposable
 
     private async Task TickAsync(bool withProbes, CancellationToken cancellationToken)
     {
-        var reads = await Task.WhenAll(lanes.Select(l => l.ReadAsync(Spec.Interval, cancellationToken)));
-        var samples = reads.SelectMany(r => r.Samples).ToList();
+        var queries = prometheus?.SampleAsync(cancellationToken) ?? Task.FromResult<IReadOnlyList<MetricSample>>([]);
+        var lanesRead = Task.WhenAll(lanes.Select(l => l.ReadAsync(Spec.Interval, cancellationToken)));
+        await Task.WhenAll(lanesRead, queries);
+        var reads = await lanesRead;
+        var samples = reads.SelectMany(r => r.Samples).Concat(await queries).ToList();
         if (withProbes)
         {
             samples.AddRange(probes.SelectMany(p => p.CloseWindow()));

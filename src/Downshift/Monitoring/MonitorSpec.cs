@@ -4,7 +4,7 @@ namespace Downshift.Monitoring;
 
 /// <summary>
 /// What a <see cref="MetricMonitor"/> samples and how often: system metrics on hosts (from /proc, over
-/// each host's transport), HTTP probes from the controller, and log files on hosts.
+/// each host's transport), HTTP probes from the controller, log files on hosts, and Prometheus queries.
 /// </summary>
 public sealed record MonitorSpec
 {
@@ -16,6 +16,9 @@ public sealed record MonitorSpec
     public IReadOnlyList<ProbeSpec> Probes { get; init; } = [];
 
     public IReadOnlyList<LogWatchSpec> LogWatches { get; init; } = [];
+
+    /// <summary>The Prometheus queried every interval (metrics <c>prom.NAME</c>); null: none.</summary>
+    public PrometheusSpec? Prometheus { get; init; }
 
     /// <summary>Points kept per series in memory.</summary>
     public int RingCapacity { get; init; } = MonitorDefaults.RingCapacity;
@@ -54,10 +57,20 @@ public sealed record MonitorSpec
             errors.AddRange(watch.Validate().Select(e => $"logs.{watch.Name}.{e}"));
         }
 
+        if (Prometheus is { } prometheus)
+        {
+            CheckNames("prometheus.queries", prometheus.Queries.Select(q => q.Name), errors);
+            errors.AddRange(prometheus.Validate().Select(e => $"prometheus.{e}"));
+        }
+
         return errors;
     }
 
-    /// <summary>A probe or log watch name is part of metric names: lower-case letters, digits, '-' and '_'.</summary>
+    /// <summary>An absolute http or https URL.</summary>
+    public static bool IsHttpUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    /// <summary>A probe, log watch or query name is part of metric names: lower-case letters, digits, '-' and '_'.</summary>
     public static bool IsValidName(string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
 
@@ -104,7 +117,7 @@ public sealed record ProbeSpec(string Name, string Url)
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        if (!MonitorSpec.IsHttpUrl(Url))
         {
             errors.Add($"url: '{Url}' is not an absolute http or https URL");
         }

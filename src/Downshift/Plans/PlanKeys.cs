@@ -6,7 +6,13 @@ public static class PlanKeys
     public static readonly IReadOnlyList<string> TopLevel =
         ["downshift", "name", "reason", "scope", "from", "to", "hosts", "inventory", "strategy", "monitor", "fingerprint", "require-rehearsal", "vars", "phases"];
 
-    public static readonly IReadOnlyList<string> Monitor = ["interval", "baseline", "bake", "probes", "logs", "triggers", "on-missing"];
+    public static readonly IReadOnlyList<string> Monitor = ["interval", "baseline", "bake", "probes", "logs", "prometheus", "triggers", "on-missing"];
+
+    /// <summary>Keys of <c>monitor.prometheus</c> (the server and its named queries, metrics <c>prom.NAME</c>).</summary>
+    public static readonly IReadOnlyList<string> Prometheus = ["url", "timeout", "queries"];
+
+    /// <summary>Keys of an item of <c>monitor.prometheus.queries</c>.</summary>
+    public static readonly IReadOnlyList<string> PrometheusQuery = ["name", "query", "reduce"];
 
     public static readonly IReadOnlyList<string> Strategy = ["canary", "bake", "batch", "concurrency", "max-failed", "rollback"];
 

@@ -75,6 +75,7 @@ public static class PlanSchema
                         ["bake"] = Text("Watch this long after each host's last step; the trigger rules are judged then."),
                         ["probes"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" }, ["description"] = "HTTP probes from the controller: {name, url, method, body, expect-status, timeout}; {{ host.address }} is filled in per host." },
                         ["logs"] = new JsonObject { ["type"] = "array", ["items"] = new JsonObject { ["type"] = "object" }, ["description"] = "Log files on the hosts: {name, path, pattern}; lines matching per minute." },
+                        ["prometheus"] = PrometheusSchema(),
                         ["triggers"] = new JsonObject { ["type"] = "array", ["items"] = Text("A rule, e.g. \"http.health.error_rate > 1% for 5s\" or \"cpu.percent > 1.5 x baseline.p95 for 30s\"."), ["description"] = "Rules that roll a host back during its bake." },
                         ["on-missing"] = Enum(["pause", "rollback"], "An inconclusive rule at the end of the bake (missing data): stop for a human (default) or roll back."),
                     },
@@ -244,6 +245,36 @@ public static class PlanSchema
                 },
             },
         };
+    }
+
+    /// <summary><c>monitor.prometheus</c>: the server and its named queries (metrics prom.NAME).</summary>
+    private static JsonObject PrometheusSchema()
+    {
+        var schema = Closed(
+            new JsonObject
+            {
+                ["url"] = Text("The Prometheus server, e.g. http://prometheus:9090 ({{ host.address }} is filled in per host)."),
+                ["timeout"] = Duration("The bound of one query (default 5s; never more than the interval)."),
+                ["queries"] = new JsonObject
+                {
+                    ["type"] = "array",
+                    ["minItems"] = 1,
+                    ["description"] = "PromQL instant queries run every interval; each value is the metric prom.NAME. Failed or empty: missing, never 0.",
+                    ["items"] = Closed(
+                        new JsonObject
+                        {
+                            ["name"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9_-]+$", ["description"] = "The metric's name: prom.NAME." },
+                            ["query"] = Text("PromQL; {{ host.address }}, {{ host.name }}, … are filled in per host."),
+                            ["reduce"] = new JsonObject { ["type"] = "string", ["pattern"] = "^(sum|by [A-Za-z_][A-Za-z0-9_]*)$", ["description"] = "sum (default): all series added up; by LABEL: the series whose LABEL is the host's address (any port)." },
+                        },
+                        "name",
+                        "query"),
+                },
+            },
+            "url",
+            "queries");
+        schema["description"] = "A Prometheus queried every interval (issue 5 section 2).";
+        return schema;
     }
 
     /// <summary><c>hosts:</c> items: a host or group name (or 'local'), or an inline host.</summary>

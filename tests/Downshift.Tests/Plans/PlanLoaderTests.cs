@@ -367,11 +367,6 @@ public sealed class PlanLoaderTests
         Assert.Equal(PlanKeys.TopLevel.Order(), topLevel.Order());
     }
 
-    private static void AssertError(IReadOnlyList<PlanError> errors, (int Line, int Column) at, string path, string message)
-    {
-        var matching = errors.Where(e => e.Message.Contains(message, StringComparison.Ordinal)).ToList();
-        Assert.True(matching.Count == 1, $"expected one error containing \"{message}\", found {matching.Count} among:\n{string.Join("\n", errors)}");
-        var error = matching[0];
-        Assert.Equal(new SourceLocation(File, at.Line, at.Column, path), error.Location);
-    }
+    private static void AssertError(IReadOnlyList<PlanError> errors, (int Line, int Column) at, string path, string message) =>
+        PlanAssert.Error(errors, File, at, path, message);
 }

@@ -20,6 +20,7 @@ internal static class MonitorReader
 
         map.ReportUnknownKeys(PlanKeys.Monitor, "'monitor'");
         var interval = map.Duration("interval") ?? MonitorDefaults.Interval;
+        var prometheus = map.Map("prometheus");
         var plan = new MonitorPlan
         {
             Interval = interval,
@@ -27,7 +28,8 @@ internal static class MonitorReader
             Bake = map.Duration("bake") ?? TimeSpan.Zero,
             Probes = [.. Probes(map)],
             Logs = [.. Logs(map)],
-            Triggers = [.. Triggers(map)],
+            Prometheus = prometheus is null ? null : PrometheusReader.Read(prometheus),
+            Triggers = [.. Triggers(map, DeclaredSources.Of(map.Node))],
             OnMissing = map.OneOf("on-missing", ["pause", "rollback"]) == "rollback" ? MissingDataPolicy.Rollback : MissingDataPolicy.Pause,
         };
 
@@ -46,10 +48,18 @@ internal static class MonitorReader
             map.Error("triggers", "a rule relative to the baseline needs 'baseline' (how long to sample before the first change)");
         }
 
-        var spec = plan.ForHost("h", text => Hosts.HostPlaceholders.Expand(text, new Hosts.HostEntry("h") { Address = "host.invalid" }));
+        var spec = plan.ForHost("h", Hosts.HostPlaceholders.Sample);
         foreach (var error in spec.Validate())
         {
-            map.Error(error.StartsWith("logs", StringComparison.Ordinal) ? "logs" : "probes", error);
+            if (error.StartsWith("prometheus.", StringComparison.Ordinal) && prometheus is not null)
+            {
+                // prometheus.url: …, prometheus.timeout: …, prometheus.queries…: at that key.
+                prometheus.Error(error["prometheus.".Length..].Split('.', ':')[0], error);
+            }
+            else
+            {
+                map.Error(error.StartsWith("logs", StringComparison.Ordinal) ? "logs" : "probes", error);
+            }
         }
 
         return plan;
@@ -101,7 +111,7 @@ internal static class MonitorReader
         }
     }
 
-    private static IEnumerable<TriggerRule> Triggers(YamlMap map)
+    private static IEnumerable<TriggerRule> Triggers(YamlMap map, DeclaredSources declared)
     {
         var items = map.Sequence("triggers");
         foreach (var (node, path) in items ?? [])
@@ -112,16 +122,19 @@ internal static class MonitorReader
                 continue;
             }
 
-            var parsed = RuleParser.Parse(text);
-            if (parsed.IsValid)
-            {
-                yield return parsed.Rule!;
-                continue;
-            }
-
             // The rule's column inside the YAML line: a quoted scalar starts one column later.
             var start = map.Context.Locate(scalar.Start, path);
             var offset = scalar.Style is YamlDotNet.Core.ScalarStyle.SingleQuoted or YamlDotNet.Core.ScalarStyle.DoubleQuoted ? 1 : 0;
+            var parsed = RuleParser.Parse(text);
+            if (parsed.IsValid && declared.Undeclared(parsed.Rule!) is { } undeclared)
+            {
+                map.Context.Errors.Add(start with { Column = start.Column + offset }, $"trigger rule: {undeclared}");
+            }
+            else if (parsed.IsValid)
+            {
+                yield return parsed.Rule!;
+            }
+
             foreach (var error in parsed.Errors)
             {
                 map.Context.Errors.Add(error.In(start with { Column = start.Column + offset }), $"trigger rule: {error.Message}");

@@ -38,6 +38,19 @@ internal sealed class YamlMap(YamlMappingNode node, string path, PlanReadContext
 
     public void Error(string? key, string message) => Context.Errors.Add(LocationOf(key), message);
 
+    /// <summary>An error at item <paramref name="index"/> of the list under <paramref name="key"/> (at the list when it has no such item).</summary>
+    public void ItemError(string key, int index, string message)
+    {
+        if (Find(key) is YamlSequenceNode list && index < list.Children.Count)
+        {
+            Context.Errors.Add(Context.Locate(list.Children[index].Start, $"{PathOf(key)}[{index}]"), message);
+        }
+        else
+        {
+            Error(key, message);
+        }
+    }
+
     public void ReportUnknownKeys(IEnumerable<string> allowed, string what)
     {
         var known = allowed.ToHashSet(StringComparer.Ordinal);

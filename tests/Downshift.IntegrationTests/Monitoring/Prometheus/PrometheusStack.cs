@@ -8,7 +8,9 @@ namespace Downshift.IntegrationTests.Monitoring.Prometheus;
 /// A real node_exporter and a real Prometheus from Debian's packages (<c>prometheus-node-exporter</c>,
 /// <c>prometheus</c>), each on a free loopback port: Prometheus scrapes the exporter every second
 /// (job <c>node</c>) into a temp storage directory. Start waits until <c>up</c> is 1 for the exporter
-/// (Prometheus's service discovery holds the first scrape back about 5 s). Dispose stops both
+/// (Prometheus's service discovery holds the first scrape back about 5 s). The exporter's textfile
+/// collector reads <see cref="TextfileDirectory"/>, so a test (or a plan's step) can publish a metric of
+/// its own with <see cref="PublishAsync"/> or by writing a <c>*.prom</c> file there. Dispose stops both
 /// processes it started, by their PIDs, and removes the directory.
 /// </summary>
 public sealed class PrometheusStack : IAsyncLifetime
@@ -33,6 +35,20 @@ public sealed class PrometheusStack : IAsyncLifetime
     public string ExporterInstance => $"127.0.0.1:{ExporterPort.ToString(CultureInfo.InvariantCulture)}";
 
     public Uri PrometheusUrl => new($"http://127.0.0.1:{PrometheusPort.ToString(CultureInfo.InvariantCulture)}/");
+
+    /// <summary>The directory of the exporter's textfile collector: each <c>NAME.prom</c> in it is served with the exporter's metrics.</summary>
+    public string TextfileDirectory => directory.Combine("textfile");
+
+    /// <summary>
+    /// Publishes <paramref name="text"/> (metrics in Prometheus's text format) as <c>NAME.prom</c>, written
+    /// aside and renamed, so the exporter never reads half a file.
+    /// </summary>
+    public async Task PublishAsync(string name, string text, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(TextfileDirectory, name + ".prom");
+        await File.WriteAllTextAsync(path + ".tmp", text, cancellationToken);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
 
     /// <summary>A stack of its own, for a test that stops part of it.</summary>
     public static async Task<PrometheusStack> StartAsync(CancellationToken cancellationToken)
@@ -65,9 +81,11 @@ public sealed class PrometheusStack : IAsyncLifetime
         }
 
         ExporterPort = Ports.GetFreeTcpPort();
+        Directory.CreateDirectory(TextfileDirectory);
         exporter = RunningProcess.Start(
             ExporterBinary,
-            [$"--web.listen-address={ExporterInstance}", "--collector.disable-defaults", "--collector.cpu", "--collector.loadavg", "--collector.meminfo"],
+            [$"--web.listen-address={ExporterInstance}", "--collector.disable-defaults", "--collector.cpu", "--collector.loadavg", "--collector.meminfo",
+             "--collector.textfile", $"--collector.textfile.directory={TextfileDirectory}"],
             environment: null, workingDirectory: directory.Path, Lifetime);
         await Poll.UntilAsync(
             () => AnswersAsync(new Uri($"http://{ExporterInstance}/metrics"), "node_load1", ct), StartLimit,
