@@ -28,6 +28,7 @@ public static partial class MarkdownReport
         WriteLeft(md, replay);
         WriteMonitoring(md, records);
         WriteDataSafety(md, records);
+        WriteStateProof(md, records);
         WriteDiffs(md, records);
         WriteLog(md, records);
         return md.ToString().TrimEnd('\n') + "\n";
@@ -189,6 +190,20 @@ public static partial class MarkdownReport
         md.AppendLine();
     }
 
+    /// <summary>The plan's fingerprints during the run, per host (P9, V6): before the change, the permissions after it, the rollback's proof.</summary>
+    private static void WriteStateProof(StringBuilder md, IReadOnlyList<JournalRecord> records)
+    {
+        var rows = records.Where(r => r.Event == JournalEvent.Note && r.Result is { } text && ProofLine().IsMatch(text)).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine("## State proof (fingerprints)").AppendLine();
+        Markdown.Table(md, ["Time (UTC)", "Host", "What"], rows.Select(r => new[] { Markdown.Time(r.Time), r.Host, r.Result }));
+        md.AppendLine();
+    }
+
     private static void WriteDiffs(StringBuilder md, IReadOnlyList<JournalRecord> records)
     {
         var diffs = records.Where(r => r.Event is JournalEvent.StepSucceeded && r.Output is { } o && DiffLine().IsMatch(o)).ToList();
@@ -272,6 +287,10 @@ public static partial class MarkdownReport
     private static partial Regex MonitorLine();
 
     /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
+    /// <summary>The notes of the engine's HostStateProof.</summary>
+    [GeneratedRegex(@"^(fingerprint before the change: |the fingerprint before the change could not be taken|state after the change: |permissions( changed|\b.*: equal to before)|rollback (not )?proven: |no fingerprint from before the change)", RegexOptions.None, 1000)]
+    private static partial Regex ProofLine();
+
     [GeneratedRegex(@"^(@@ .* @@|\+\+\+ \S)", RegexOptions.Multiline, 1000)]
     private static partial Regex DiffLine();
 }

@@ -29,6 +29,9 @@ internal sealed class HostRunner(
 {
     private readonly Dictionary<int, IStepExecutor> executors = [];
 
+    /// <summary>The plan's <c>fingerprint:</c> on this host (P9, V6), or null when it declares none.</summary>
+    private readonly HostStateProof? proof = plan.Fingerprint is { } spec ? new HostStateProof(spec, transport, recorder, observer, target.Name) : null;
+
     public string Host => target.Name;
 
     public HostEntry Target => target;
@@ -83,7 +86,24 @@ internal sealed class HostRunner(
         RunReplay? replay, IReadOnlyDictionary<string, CheckResult> assumptions, RunControl control)
     {
         var watch = plan.Monitor is { } monitor ? new HostWatch(monitor, target, transport, recorder, observer) : null;
-        if (watch is not null && plan.Steps.All(s => replay?.Find(Host, s.Index) is null or { State: StepState.NotStarted }))
+        var untouched = plan.Steps.All(s => replay?.Find(Host, s.Index) is null or { State: StepState.NotStarted });
+        if (proof is not null && untouched)
+        {
+            // P9, V6: the state to prove the rollback against and to compare the permissions with.
+            try
+            {
+                if (await proof.RecordBeforeAsync(control.Cancel) is { } failed)
+                {
+                    return new ForwardOutcome(ForwardResult.Failed, failed);
+                }
+            }
+            catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+            {
+                return new ForwardOutcome(ForwardResult.Cancelled, "cancelled by the operator while the host was fingerprinted");
+            }
+        }
+
+        if (watch is not null && untouched)
         {
             // E2: the baseline, before the host's first change (a resumed host keeps the one it journaled).
             try
@@ -137,6 +157,27 @@ internal sealed class HostRunner(
             }
         }
 
+        if (proof is not null)
+        {
+            // V6: users, groups, sudoers, SUID files, modes and owners as before, unless the plan expects otherwise.
+            try
+            {
+                if (await proof.CheckPermissionsAsync(control.Cancel) is { } changed)
+                {
+                    await recorder.AppendAsync(JournalEvent.Note, Host, result: changed);
+                    return new ForwardOutcome(ForwardResult.Failed, changed);
+                }
+            }
+            catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
+            {
+                return new ForwardOutcome(ForwardResult.Cancelled, "cancelled by the operator while the host was fingerprinted");
+            }
+            catch (DownshiftException e)
+            {
+                return new ForwardOutcome(ForwardResult.NeedsAttention, $"'{Host}' changed, but its permissions could not be compared with before the change: {e.Message}");
+            }
+        }
+
         if (watch is not null)
         {
             // E6, E8: the bake, judged by the trigger rules; a rule that trips fails the host (it rolls back).
@@ -182,6 +223,11 @@ internal sealed class HostRunner(
         if (attention.Count == 0)
         {
             attention.AddRange(await RecheckHealthAsync(control.Abort));
+        }
+
+        if (attention.Count == 0 && proof is not null && toUndo.Any(s => s.Host == Host) && await proof.ProveRollbackAsync(control.Abort) is { } unproven)
+        {
+            attention.Add(unproven);
         }
 
         return (attention.Count == 0, attention);

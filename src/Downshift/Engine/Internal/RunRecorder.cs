@@ -32,6 +32,15 @@ internal sealed class RunRecorder(IJournal journal, string runId, string operato
         }
     }
 
+    /// <summary>The newest of the run's records that matches, or null.</summary>
+    public JournalRecord? Last(Func<JournalRecord, bool> match)
+    {
+        lock (gate)
+        {
+            return records.LastOrDefault(match);
+        }
+    }
+
     /// <summary>
     /// Appends durably. Journal writes are not cancelled by the operator's Ctrl+C: a record of what
     /// happened must be written even while the run is being stopped.

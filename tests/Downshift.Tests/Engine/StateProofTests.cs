@@ -1,0 +1,122 @@
+using System.Runtime.Versioning;
+using Downshift.Journal;
+
+namespace Downshift.Tests.Engine;
+
+/// <summary>
+/// A plan's <c>fingerprint:</c> during a run on this machine (the real fingerprint script, the local
+/// transport): the permissions after the change (V6) and the proof of a rollback (P9).
+/// </summary>
+[SupportedOSPlatform("linux")]
+public sealed class StateProofTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// The plan's fingerprint section: the test's files, with what other work on this machine changes
+    /// meanwhile declared (ports open and close; the journal and LOG live under the same directory).
+    /// </summary>
+    private static string Fingerprint(string? expect = null) => """
+        fingerprint:
+          paths: ["{{ dir }}/etc"]
+          expect-differences:
+            - {what: "ports:**", reason: "other tests on this machine open and close ports"}
+            - {what: "services:**", reason: "other tests on this machine start and stop programs"}
+        """ + (expect is null ? "\n" : $"\n    - {expect}\n");
+
+    private const UnixFileMode Mode644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private static void WriteConfig(EngineHarness h)
+    {
+        Directory.CreateDirectory(Path.Combine(h.Dir, "etc"));
+        var path = Path.Combine(h.Dir, "etc", "app.conf");
+        File.WriteAllText(path, "port=8080\n");
+        File.SetUnixFileMode(path, Mode644);
+    }
+
+    [Fact]
+    public async Task RunAsync_StepChangesAModeTheUndoRestores_FailsV6RollsBackAndProvesIt()
+    {
+        // Given a step that makes the config world-writable (undo puts 0644 back)
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+
+        // When it runs
+        var result = await h.RunAsync(Fingerprint() + """
+            phases:
+              - name: main
+                steps:
+                  - id: loosen
+                    kind: shell
+                    command: "chmod 666 {{ dir }}/etc/app.conf"
+                    undo: "chmod 644 {{ dir }}/etc/app.conf"
+            """);
+
+        // Then the permission change fails the host, it rolls back, and the journal proves it came back
+        Assert.Equal(RunStatus.RolledBack, result.Status);
+        var notes = await NotesAsync(h, result.RunId);
+        Assert.Contains(notes, n => n.StartsWith("fingerprint before the change: packages ", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("permissions changed and the plan does not expect it (V6): unexpected files ", StringComparison.Ordinal)
+                                    && n.Contains("/etc/app.conf mode=0644 -> mode=0666", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("rollback proven: the fingerprint equals the one before the change", StringComparison.Ordinal));
+        Assert.Equal(Mode644, File.GetUnixFileMode(Path.Combine(h.Dir, "etc", "app.conf")));
+    }
+
+    [Fact]
+    public async Task RunAsync_DeclaredModeChange_Succeeds()
+    {
+        // Given the same change, declared as expected
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+
+        // When it runs
+        var result = await h.RunAsync(Fingerprint("""{what: "files:**/etc/app.conf", reason: "the old version needs a world-writable config"}""") + """
+            phases:
+              - name: main
+                steps:
+                  - id: loosen
+                    kind: shell
+                    command: "chmod 666 {{ dir }}/etc/app.conf"
+                    undo: "chmod 644 {{ dir }}/etc/app.conf"
+            """);
+
+        // Then it succeeds, and the journal lists the change with the declaration that expected it
+        var notes = await NotesAsync(h, result.RunId);
+        Assert.True(result.Status == RunStatus.Succeeded, string.Join("\n", notes));
+        Assert.Contains(notes, n => n.StartsWith("state after the change: 1 difference(s) from before it: expected files ", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.StartsWith("permissions (users, groups, sudoers, SUID files, modes and owners): equal to before", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_UndoThatDoesNotRestore_NeedsAttentionWithTheDifference()
+    {
+        // Given a content change whose declared undo does nothing, then a failing step
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+
+        // When it runs (and rolls back)
+        var result = await h.RunAsync(Fingerprint() + """
+            phases:
+              - name: main
+                steps:
+                  - id: edit
+                    kind: shell
+                    command: "echo tuned=1 >> {{ dir }}/etc/app.conf"
+                    undo: "true"
+                  - id: fail
+                    kind: shell
+                    command: "exit 1"
+                    undo: "true"
+            """);
+
+        // Then the rollback ran every undo, but the fingerprint shows the host is not back: a human must look
+        Assert.Equal(RunStatus.NeedsAttention, result.Status);
+        var notes = await NotesAsync(h, result.RunId);
+        Assert.Contains(notes, n => n.StartsWith("rollback not proven: unexpected files ", StringComparison.Ordinal)
+                                    && n.Contains("/etc/app.conf sha256=", StringComparison.Ordinal));
+        Assert.DoesNotContain(notes, n => n.StartsWith("rollback proven", StringComparison.Ordinal));
+    }
+
+    private static async Task<IReadOnlyList<string>> NotesAsync(EngineHarness h, string runId) =>
+        [.. (await h.RecordsAsync(runId)).Where(r => r.Event == JournalEvent.Note && r.Result is not null).Select(r => r.Result!)];
+}
