@@ -65,8 +65,16 @@ public sealed partial class RehearseCliTests(RehearsalLab lab) : IClassFixture<R
         // Then it is accepted and h1 is downgraded
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("2.1.0 hi", await OnHostAsync("dpkg-query -W -f '${Version} ${db:Status-Abbrev}' shopd"));
-        var rollback = await CliAsync(["rollback", JsonDocument.Parse(run.Stdout).RootElement.GetProperty("run").GetString()!, .. lab.CliHostOptions]);
+        var runId = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("run").GetString()!;
+        var rollback = await CliAsync(["rollback", runId, .. lab.CliHostOptions]);
         Assert.True(rollback.ExitCode == 3, rollback.ToString());
+
+        // And the run itself proved its work with the plan's fingerprint: permissions as before, then the rollback
+        var report = await CliAsync(["report", runId]);
+        Assert.True(report.ExitCode == 0, report.ToString());
+        Assert.Contains("## State proof (fingerprints)", report.Stdout, StringComparison.Ordinal);
+        Assert.Contains("permissions (users, groups, sudoers, SUID files, modes and owners): equal to before the change", report.Stdout, StringComparison.Ordinal);
+        Assert.Contains("rollback proven: the fingerprint equals the one before the change", report.Stdout, StringComparison.Ordinal);
     }
 
     /// <summary>examples/shop/fleet/plan.yaml for h1 alone (no canary or batches), with a fingerprint mapping and <paramref name="extra"/> top-level keys.</summary>
