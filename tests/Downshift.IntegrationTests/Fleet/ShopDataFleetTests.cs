@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Downshift.IntegrationTests.TestSupport;
 
 namespace Downshift.IntegrationTests.Fleet;
@@ -69,7 +70,12 @@ public sealed class ShopDataFleetTests(ShopLab lab) : IClassFixture<ShopLab>, ID
         }
 
         // And the orders the checks placed under 2.1.0 were not thrown away: the database as it was before the restore is a verified backup too
-        Assert.Contains("before the restore", (await CliAsync(["log", RunId(run)])).Stdout, StringComparison.Ordinal);
+        var log = (await CliAsync(["log", RunId(run)])).Stdout;
+        Assert.Contains("before the restore", log, StringComparison.Ordinal);
+
+        // And the plan's fingerprint proved both directions on every host: permissions as before after the change, everything as before after the rollback
+        Assert.Equal(3, Regex.Count(log, "permissions \\(users, groups, sudoers, SUID files, modes and owners\\): equal to before the change"));
+        Assert.Equal(3, Regex.Count(log, "rollback proven: the fingerprint equals the one before the change"));
     }
 
     [Fact]
@@ -91,6 +97,7 @@ public sealed class ShopDataFleetTests(ShopLab lab) : IClassFixture<ShopLab>, ID
         Assert.Contains("\"2.3.0\"", await OnHostAsync("h1", "curl -fsS http://127.0.0.1:8080/health"), StringComparison.Ordinal);
         var log = (await CliAsync(["log", RunId(run)])).Stdout;
         Assert.Contains("restored from", log, StringComparison.Ordinal);
+        Assert.Equal(1, Regex.Count(log, "rollback proven: the fingerprint equals the one before the change"));
     }
 
     [Fact]
