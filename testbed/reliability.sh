@@ -12,8 +12,8 @@
 #                 record, exit 137), `downshift resume RUN`, fingerprint every host and diff it against
 #                 the target and against the original (`downshift diff --plan`, exit 0 = equal up to the
 #                 declared differences), and check that every order placed before is still there, by
-#                 host and id. The loop ends at the first run that was not killed (it wrote fewer than K
-#                 records: N = K - 1 for that run). A row is green when the kill happened, resume ended 0
+#                 host and id. The loop ends at the first run that was not killed and ended as the clean
+#                 run did, having written fewer than K records; a run that ended otherwise is a red row. A row is green when the kill happened, resume ended 0
 #                 or 3, every host equals the target or the original (the failing variant: the original
 #                 only), and no order was lost.
 #   Fault table   one fault per step kind, each run expected to end rolled back (exit 3) with every
@@ -178,8 +178,17 @@ crash() {
         local run; run=$(last_run)
         if [[ $kill_code != 137 ]]; then
             n=$(sqlite3 "$DOWNSHIFT_JOURNAL" "select count(*) from records where run_id='$run'")
-            log "$label: K=$k not reached (the run wrote $n records and ended $kill_code): done"
-            break
+            if [[ $kill_code == "$clean_exit" && $n -lt $k ]]; then
+                log "$label: K=$k not reached (the run wrote $n records and ended $kill_code, as the clean run): done"
+                break
+            fi
+            # Ended otherwise (a timeout, a crash, another exit) before record K: a red row, and on to K+STEP.
+            red=$((red + 1))
+            printf '| %s | — | %s | — | — | — | **RED** | the run ended %s after %s records, not killed and not as the clean run (%s) |\n' \
+                "$k" "$kill_code" "$kill_code" "$n" "$clean_exit" >>"$rows"
+            log "$label K=$k: the run ended $kill_code after $n records: RED"
+            k=$((k + step))
+            continue
         fi
         local event; event=$(sqlite3 -separator ' ' "$DOWNSHIFT_JOURNAL" "select event, coalesce(host,''), coalesce(step_id,'') from records where run_id='$run' order by sequence desc limit 1")
         downshift resume "$run" "${opts[@]}" --backup-store "$store" >"$work/$label-resume-$k.log" 2>&1 || resume_code=$?

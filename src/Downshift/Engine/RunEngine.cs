@@ -243,7 +243,7 @@ public sealed class RunEngine(
         observer.Message(null, $"rolling back the fleet: {reason}");
         var attention = new List<string>();
         using var slots = new SemaphoreSlim(plan.Strategy.Concurrency);
-        var hosts = session.Runners.Where(r => toUndo.Any(s => s.Host == r.Host)).Reverse();
+        var hosts = session.Runners.Where(r => toUndo.Any(s => s.Host == r.Host) || r.RollbackUnproven).Reverse();
         await Task.WhenAll(hosts.Select(async runner =>
         {
             await slots.WaitAsync(CancellationToken.None);

@@ -72,7 +72,7 @@ public sealed record MonitorSpec
 
     /// <summary>A probe, log watch or query name is part of metric names: lower-case letters, digits, '-' and '_'.</summary>
     public static bool IsValidName(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
+        name.Length > 0 && name[0] != '-' && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '_');
 
     private static void CheckNames(string field, IEnumerable<string> names, List<string> errors)
     {
@@ -81,7 +81,7 @@ public sealed record MonitorSpec
         {
             if (!IsValidName(name))
             {
-                errors.Add($"{field}: '{name}' is not a valid name (lower-case letters, digits, '-' and '_')");
+                errors.Add($"{field}: '{name}' is not a valid name (lower-case letters, digits, '-' and '_'; not '-' first)");
             }
             else if (!seen.Add(name))
             {

@@ -263,7 +263,7 @@ public static class PlanSchema
                     ["items"] = Closed(
                         new JsonObject
                         {
-                            ["name"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9_-]+$", ["description"] = "The metric's name: prom.NAME." },
+                            ["name"] = new JsonObject { ["type"] = "string", ["pattern"] = "^[a-z0-9_][a-z0-9_-]*$", ["description"] = "The metric's name: prom.NAME." },
                             ["query"] = Text("PromQL; {{ host.address }}, {{ host.name }}, … are filled in per host."),
                             ["reduce"] = new JsonObject { ["type"] = "string", ["pattern"] = "^(sum|by [A-Za-z_][A-Za-z0-9_]*)$", ["description"] = "sum (default): all series added up; by LABEL: the series whose LABEL is the host's address (any port)." },
                         },

@@ -286,11 +286,11 @@ public static partial class MarkdownReport
     [GeneratedRegex(@"^(baseline over |bake \S+: |bake vs baseline |trigger '.*' tripped: )", RegexOptions.None, 1000)]
     private static partial Regex MonitorLine();
 
-    /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
-    /// <summary>The notes of the engine's HostStateProof.</summary>
-    [GeneratedRegex(@"^(fingerprint before the change: |the fingerprint before the change could not be taken|state after the change: |permissions( changed|\b.*: equal to before)|rollback (not )?proven: |no fingerprint from before the change)", RegexOptions.None, 1000)]
+    /// <summary>The notes of the engine's HostStateProof: the fingerprint before, the state and permissions after, the rollback's proof.</summary>
+    [GeneratedRegex(@"^(fingerprint before the change: |the fingerprint before the change could not be taken|state after the change: |permissions |'[^']*' changed, but its permissions could not be compared|rollback (not )?proven: )", RegexOptions.None, 1000)]
     private static partial Regex ProofLine();
 
+    /// <summary>Unified diff markers: a hunk header, or a ---/+++ file header pair.</summary>
     [GeneratedRegex(@"^(@@ .* @@|\+\+\+ \S)", RegexOptions.Multiline, 1000)]
     private static partial Regex DiffLine();
 }

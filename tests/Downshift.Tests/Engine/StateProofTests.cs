@@ -1,5 +1,8 @@
 using System.Runtime.Versioning;
+using Downshift.Engine;
+using Downshift.Hosts;
 using Downshift.Journal;
+using Downshift.Steps;
 
 namespace Downshift.Tests.Engine;
 
@@ -23,6 +26,21 @@ public sealed class StateProofTests
             - {what: "ports:**", reason: "other tests on this machine open and close ports"}
             - {what: "services:**", reason: "other tests on this machine start and stop programs"}
         """ + (expect is null ? "\n" : $"\n    - {expect}\n");
+
+    /// <summary>A content change whose declared undo does nothing (it also writes LOG), then a failing step.</summary>
+    private const string UndoThatDoesNotRestore = """
+        phases:
+          - name: main
+            steps:
+              - id: edit
+                kind: shell
+                command: "echo tuned=1 >> {{ dir }}/etc/app.conf; echo edit >> {{ dir }}/LOG"
+                undo: "true"
+              - id: fail
+                kind: shell
+                command: "exit 1"
+                undo: "true"
+        """;
 
     private const UnixFileMode Mode644 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
@@ -95,19 +113,7 @@ public sealed class StateProofTests
         WriteConfig(h);
 
         // When it runs (and rolls back)
-        var result = await h.RunAsync(Fingerprint() + """
-            phases:
-              - name: main
-                steps:
-                  - id: edit
-                    kind: shell
-                    command: "echo tuned=1 >> {{ dir }}/etc/app.conf"
-                    undo: "true"
-                  - id: fail
-                    kind: shell
-                    command: "exit 1"
-                    undo: "true"
-            """);
+        var result = await h.RunAsync(Fingerprint() + UndoThatDoesNotRestore);
 
         // Then the rollback ran every undo, but the fingerprint shows the host is not back: a human must look
         Assert.Equal(RunStatus.NeedsAttention, result.Status);
@@ -119,4 +125,44 @@ public sealed class StateProofTests
 
     private static async Task<IReadOnlyList<string>> NotesAsync(EngineHarness h, string runId) =>
         [.. (await h.RecordsAsync(runId)).Where(r => r.Event == JournalEvent.Note && r.Result is not null).Select(r => r.Result!)];
+
+    [Fact]
+    public async Task Resume_DiedAsTheRollbacksVerdictWasJournaled_ProvesAgainAndStillNeedsAttention()
+    {
+        // Given a rollback that does not restore the config, and a process that dies as the proof's verdict is journaled
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+        var (plan, _) = h.Load(Fingerprint() + UndoThatDoesNotRestore);
+        var dying = new DyingJournal(h.Journal, r => r.Event == JournalEvent.Note && r.Result?.StartsWith("rollback ", StringComparison.Ordinal) == true);
+        var first = new RunEngine(dying, new LocalConnector(TimeProvider.System), TimeProvider.System, SilentObserver.Instance, h.Options);
+        await Assert.ThrowsAsync<IOException>(() => first.RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, Ct));
+        var runId = (await h.Journal.ListRunsAsync(Ct)).Single().RunId;
+
+        // When it is resumed (the host has nothing left to undo)
+        var result = await h.Engine().ResumeAsync(runId, new Dictionary<string, CheckResult>(), RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
+
+        // Then the resume proves the rollback again, from the journal's fingerprint: not proven, so the run needs attention
+        Assert.True(result.Status == RunStatus.NeedsAttention, $"{result.Status}: {result.Summary}");
+        var notes = await NotesAsync(h, runId);
+        Assert.Contains(notes, n => n.StartsWith("rollback not proven: unexpected files ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_FingerprintTheJournalCannotHoldAsTaken_FailsBeforeAnyChange()
+    {
+        // Given a declared path whose symlink target looks like a secret (the journal masks password=…)
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+        File.CreateSymbolicLink(Path.Combine(h.Dir, "etc", "dsn"), "/run/app/password=\"x\"");
+
+        // When a plan with that fingerprint runs
+        var result = await h.RunAsync(Fingerprint() + UndoThatDoesNotRestore);
+
+        // Then the host fails before its first step: a fingerprint a resume could not read back proves nothing
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Empty(h.Log());
+        Assert.Equal("port=8080\n", File.ReadAllText(Path.Combine(h.Dir, "etc", "app.conf")));
+        var notes = await NotesAsync(h, result.RunId);
+        Assert.Contains(notes, n => n.StartsWith("the fingerprint before the change could not be taken (nothing was changed): the journal cannot hold it as taken", StringComparison.Ordinal));
+    }
 }

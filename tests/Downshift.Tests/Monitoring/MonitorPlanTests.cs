@@ -75,4 +75,23 @@ public sealed class MonitorPlanTests
     [InlineData("by instance, job")]
     public void PrometheusReduction_TryParse_AnythingElseRefused(string text) =>
         Assert.False(PrometheusReduction.TryParse(text, out _));
+
+    [Theory]
+    [InlineData("-load", false)]
+    [InlineData("load-1", true)]
+    [InlineData("_load", true)]
+    public void Validate_QueryName_OneRuleForThePlanAndTheMonitor(string name, bool valid)
+    {
+        // Given a query with this name
+        var spec = new MonitorSpec { Prometheus = new PrometheusSpec("http://prometheus.invalid:9090") { Queries = [new PrometheusQuerySpec(name, "node_load1")] } };
+
+        // When the plan's validation judges it, and the monitor is built from it
+        var problems = spec.Validate();
+        var built = Record.Exception(() => new MetricMonitor(spec, [], TimeProvider.System).Dispose());
+
+        // Then both agree: a name the plan accepts builds a monitor, one it refuses is refused with its reason
+        Assert.Equal(valid, problems.Count == 0);
+        Assert.Equal(valid, built is null);
+        Assert.Equal(valid ? [] : [$"prometheus.queries: '{name}' is not a valid name (lower-case letters, digits, '-' and '_'; not '-' first)"], problems);
+    }
 }

@@ -205,7 +205,7 @@ internal sealed class FleetRollout(
 
         foreach (var runner in runners.Where(r => replay.FailedHosts.Contains(r.Host)))
         {
-            if (replay.StepsToUndo.Any(s => s.Host == runner.Host))
+            if (replay.StepsToUndo.Any(s => s.Host == runner.Host) || runner.RollbackUnproven)
             {
                 await RollBackHostAsync(runner, replay.RollbackReason ?? "a step failed on this host", control);
             }

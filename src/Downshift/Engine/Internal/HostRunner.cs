@@ -38,6 +38,9 @@ internal sealed class HostRunner(
 
     public IHostTransport Transport => transport;
 
+    /// <summary>This host's rollback started but was never proven by the plan's fingerprint: a rollback or resume must finish it.</summary>
+    public bool RollbackUnproven => proof?.Pending() == true;
+
     /// <summary>
     /// Before the host's first change: every staging step kind (a package download, a dependency
     /// check) does its work for the steps not yet done. Nothing on the host changes; a failure is
@@ -162,19 +165,14 @@ internal sealed class HostRunner(
             // V6: users, groups, sudoers, SUID files, modes and owners as before, unless the plan expects otherwise.
             try
             {
-                if (await proof.CheckPermissionsAsync(control.Cancel) is { } changed)
+                if (await proof.CheckPermissionsAsync(control.Cancel) is { } verdict)
                 {
-                    await recorder.AppendAsync(JournalEvent.Note, Host, result: changed);
-                    return new ForwardOutcome(ForwardResult.Failed, changed);
+                    return verdict;
                 }
             }
             catch (OperationCanceledException) when (control.Cancel.IsCancellationRequested)
             {
                 return new ForwardOutcome(ForwardResult.Cancelled, "cancelled by the operator while the host was fingerprinted");
-            }
-            catch (DownshiftException e)
-            {
-                return new ForwardOutcome(ForwardResult.NeedsAttention, $"'{Host}' changed, but its permissions could not be compared with before the change: {e.Message}");
             }
         }
 
@@ -201,6 +199,8 @@ internal sealed class HostRunner(
     public async Task<(bool Clean, IReadOnlyList<string> Attention)> RollbackAsync(
         IReadOnlyList<StepReplay> toUndo, string reason, RunControl control)
     {
+        // Proven when it undoes anything now, or when an earlier rollback of this host was never proven (the process died first).
+        var prove = proof is not null && (toUndo.Any(s => s.Host == Host) || proof.Pending());
         observer.RollbackStarted(Host, reason);
         await recorder.AppendAsync(JournalEvent.RollbackStarted, Host, result: reason);
         var attention = new List<string>();
@@ -225,7 +225,7 @@ internal sealed class HostRunner(
             attention.AddRange(await RecheckHealthAsync(control.Abort));
         }
 
-        if (attention.Count == 0 && proof is not null && toUndo.Any(s => s.Host == Host) && await proof.ProveRollbackAsync(control.Abort) is { } unproven)
+        if (attention.Count == 0 && prove && await proof!.ProveRollbackAsync(control.Abort) is { } unproven)
         {
             attention.Add(unproven);
         }

@@ -14,7 +14,7 @@ internal sealed class PrometheusLane
 
     public PrometheusLane(PrometheusSpec spec, HttpClient http, TimeSpan interval, TimeProvider timeProvider)
     {
-        var client = new PrometheusClient(http, new Uri(spec.Url), spec.Timeout < interval ? spec.Timeout : interval);
+        var client = new PrometheusClient(http, new Uri(spec.Url), spec.Timeout < interval ? spec.Timeout : interval, timeProvider);
         probes = [.. spec.Queries.Select(q => new PrometheusProbe(q.Name, q.Query, q.Reduction, client, timeProvider))];
         targets = spec.Targets.Count > 0 ? spec.Targets : [new PrometheusTarget(MetricNames.FleetHost, "")];
     }

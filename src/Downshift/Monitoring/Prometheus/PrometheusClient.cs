@@ -12,6 +12,7 @@ namespace Downshift.Monitoring.Prometheus;
 public sealed class PrometheusClient
 {
     private readonly HttpClient http;
+    private readonly TimeProvider time;
 
     public PrometheusClient(HttpClient http, Uri baseUrl)
         : this(http, baseUrl, PrometheusDefaults.QueryTimeout)
@@ -20,10 +21,12 @@ public sealed class PrometheusClient
 
     /// <param name="baseUrl">The server's root, e.g. <c>http://prometheus:9090/</c> (a path prefix such as <c>/prometheus/</c> is kept).</param>
     /// <param name="timeout">How long one query may take (see <see cref="PrometheusDefaults.QueryTimeout"/>).</param>
-    public PrometheusClient(HttpClient http, Uri baseUrl, TimeSpan timeout)
+    /// <param name="timeProvider">The clock the timeout runs on (default: the system's).</param>
+    public PrometheusClient(HttpClient http, Uri baseUrl, TimeSpan timeout, TimeProvider? timeProvider = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         this.http = http;
+        time = timeProvider ?? TimeProvider.System;
         BaseUrl = new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/");
         Timeout = timeout;
     }
@@ -56,8 +59,8 @@ public sealed class PrometheusClient
 
     private async Task<PrometheusResult> GetAsync(string relative, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(Timeout);
+        using var timer = new CancellationTokenSource(Timeout, time);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         try
         {
             using var response = await http.GetAsync(new Uri(BaseUrl, relative), HttpCompletionOption.ResponseHeadersRead, limit.Token);

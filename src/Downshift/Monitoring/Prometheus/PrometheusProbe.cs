@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Downshift.Monitoring.Prometheus.Internal;
 
 namespace Downshift.Monitoring.Prometheus;
@@ -9,17 +8,17 @@ namespace Downshift.Monitoring.Prometheus;
 /// host a point without a value and with the reason — never 0, and never an exception (only the
 /// caller's cancellation is thrown).
 /// </summary>
-public sealed partial class PrometheusProbe
+public sealed class PrometheusProbe
 {
     private readonly PrometheusClient client;
     private readonly TimeProvider timeProvider;
 
-    /// <param name="name">The name rules use: <c>prom.NAME</c>; letters, digits, <c>_</c> and <c>-</c>.</param>
+    /// <param name="name">The name rules use: <c>prom.NAME</c>; see <see cref="MonitorSpec.IsValidName"/>.</param>
     public PrometheusProbe(string name, string query, PrometheusReduction reduction, PrometheusClient client, TimeProvider timeProvider)
     {
-        if (!ValidName().IsMatch(name))
+        if (!MonitorSpec.IsValidName(name))
         {
-            throw new ArgumentException($"a Prometheus probe name is letters, digits, '_' and '-' (not first): '{name}'", nameof(name));
+            throw new ArgumentException($"a Prometheus probe name is lower-case letters, digits, '_' and '-' (not first): '{name}'", nameof(name));
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(query);
@@ -63,7 +62,4 @@ public sealed partial class PrometheusProbe
 
         return points;
     }
-
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_-]*$")]
-    private static partial Regex ValidName();
 }
