@@ -22,7 +22,7 @@ def ts(text):
 runs = []
 with open(os.path.join(work, "rows.tsv")) as rows:
     for line in rows:
-        rnd, pos, method, start, end, rc, ok, ld, tests, runid = line.rstrip("\n").split("\t")
+        rnd, pos, method, start, end, rc, ok, ld, tests, runid, ctl_cpu, host_cpu = line.rstrip("\n").split("\t")
         probes = [json.loads(l) for l in open(os.path.join(work, f"r{rnd}-{method}.probe.json")) if l.strip()]
         down = [p["downtimeMs"] / 1000 for p in probes]
         clean = sum(1 for p in probes if p["versions"] == ["2.3.0", "2.1.0"])
@@ -30,6 +30,7 @@ with open(os.path.join(work, "rows.tsv")) as rows:
         rebuilt = os.path.exists(output) and "building the CLI" in open(output, errors="replace").read()
         runs.append(dict(rebuilt=rebuilt,round=int(rnd), pos=int(pos), method=method, wall=float(end) - float(start),
                          rc=int(rc), ok=int(ok), load=ld, tests=tests, runid=runid,
+                         ctl_cpu=float(ctl_cpu), host_cpu=float(host_cpu),
                          down_med=med(down), down_max=max(down), clean=clean,
                          good=int(rc) == 0 and int(ok) == hosts and not rebuilt))
 
@@ -45,7 +46,8 @@ def verdict(ok):
 out = []
 p = out.append
 p("# Fleet downgrade: Downshift vs Ansible vs raw ssh (issue 3)\n")
-p(f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC} by `bench/fleet/run.sh {rounds}` "
+command = f"HOSTS={hosts} bench/fleet/run.sh {rounds}" if hosts != 20 else f"bench/fleet/run.sh {rounds}"
+p(f"Measured {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M UTC} by `{command}` "
   f"on {os.uname().nodename}: {os.cpu_count()} cores, "
   f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.1f} GiB, load at the start {load}.")
 p(f"Versions: `{v_downshift}` (downshift), {v_ansible}, {v_ssh}.\n")
@@ -87,6 +89,22 @@ for m in "DAR":
     d = [r["down_med"] for r in g]
     p(f"| {NAMES[m]} | {len(g)} | {med(w):.1f} | {min(w):.1f} | {max(w):.1f} | {med(d):.2f} | {min(d):.2f} | {max(d):.2f} |")
 
+p("\n## CPU per tool (successful measurements; medians)\n")
+p("CPU seconds (user + system), which the machine's other load does not inflate the way it does wall time: the controller's")
+p("(the command and every process it started: the CLI, ssh clients, Ansible's forks) from `/usr/bin/time`, and the hosts' (every")
+p("process in the lab hosts' PID namespaces, reaped ones included: sshd sessions, apt/dpkg, supervisor, shopd) from")
+p("`bench/fleet/hostcpu.py` before and after. shopd answering the prober counts on the hosts for every tool alike.\n")
+p("| tool | n | controller CPU (s) | hosts CPU (s) | total CPU (s) | total per host (s) |")
+p("|---|---|---|---|---|---|")
+for m in "DAR":
+    g = [r for r in by(m) if r["good"]]
+    if not g:
+        p(f"| {NAMES[m]} | 0 | — | — | — | — |")
+        continue
+    c = med([r["ctl_cpu"] for r in g])
+    h = med([r["host_cpu"] for r in g])
+    p(f"| {NAMES[m]} | {len(g)} | {c:.2f} | {h:.2f} | {c + h:.2f} | {(c + h) / hosts:.3f} |")
+
 
 def ratios(f):
     values = []
@@ -105,9 +123,15 @@ for label, f, goal, ok in [
     ("Ansible time / Downshift time", lambda d, a, r: a["wall"] / d["wall"], "≥ 5×", lambda x: x >= 5.0),
     ("Downshift downtime / raw ssh downtime (medians over hosts)", lambda d, a, r: d["down_med"] / r["down_med"], "≤ 1.1×",
      lambda x: x <= 1.1),
+    ("Downshift total CPU / raw ssh total CPU", lambda d, a, r: (d["ctl_cpu"] + d["host_cpu"]) / (r["ctl_cpu"] + r["host_cpu"]), "—",
+     lambda x: True),
+    ("Ansible total CPU / Downshift total CPU", lambda d, a, r: (a["ctl_cpu"] + a["host_cpu"]) / (d["ctl_cpu"] + d["host_cpu"]), "—",
+     lambda x: True),
 ]:
     v = ratios(f)
-    if v:
+    if v and goal == "—":
+        p(f"| {label} | {', '.join(f'{x:.2f}' for x in v)} | {med(v):.2f}× | — (explains the others) | |")
+    elif v:
         bound = float(goal.split()[1].rstrip("×"))
         by_how_much = "" if ok(med(v)) else (
             f" by {med(v) / bound:.1f}×" if goal.startswith("≤") else f" by {bound / med(v):.1f}×")

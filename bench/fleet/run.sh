@@ -14,7 +14,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 root=$PWD
 rounds=${1:-3}
 name=bfl
-hosts=20
+hosts=${HOSTS:-20}
+results=${OUT:-bench/results/fleet.md}
 work=$(mktemp -d /tmp/downshift-bench-fleet.XXXXXX)
 cleanup() {
     exec 3>&- 2>/dev/null || true
@@ -26,10 +27,10 @@ trap cleanup EXIT
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 # What it needs: Ansible from Debian; the rest comes with ./test.sh's packages.
-if ! command -v ansible-playbook >/dev/null; then
-    log "installing ansible"
+if ! command -v ansible-playbook >/dev/null || [[ ! -x /usr/bin/time ]]; then
+    log "installing ansible and time"
     apt-get update -q >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q ansible >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q ansible time >/dev/null
 fi
 
 log "building the CLI, the prober and the shopd packages"
@@ -55,6 +56,7 @@ log "lab up: $hosts hosts ($name)"
 field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$work/lab.json" "$1"; }
 ssh_config=$(field sshConfig); inventory=$(field inventory); known_hosts=$(field knownHosts); key=$(field privateKey)
 mapfile -t names < <(python3 -c "import json,sys; [print(h['name']) for h in json.load(open(sys.argv[1]))['hosts']]" "$work/lab.json")
+mapfile -t inits < <(python3 -c "import json,sys; [print(h['initPid']) for h in json.load(open(sys.argv[1]))['hosts']]" "$work/lab.json")
 mapfile -t urls < <(python3 -c "import json,sys; [print(f\"http://{h['address']}:8080/health\") for h in json.load(open(sys.argv[1]))['hosts']]" "$work/lab.json")
 export DOWNSHIFT_JOURNAL="$work/journal.db"
 log "installing python3-apt on the hosts (for Ansible's apt module; not measured)"
@@ -106,11 +108,15 @@ measure() { # ROUND POSITION METHOD
     for i in $(seq 100); do grep -q ready "$work/$tag.probe.err" && break; sleep 0.1; done
     grep -q ready "$work/$tag.probe.err" || { log "prober not ready"; cat "$work/$tag.probe.err" >&2; exit 1; }
     sleep 0.5
-    local start end rc=0
+    local start end rc=0 hosts_cpu0 hosts_cpu1 controller_cpu
+    hosts_cpu0=$(python3 bench/fleet/hostcpu.py "${inits[@]}")
     start=$(date +%s.%N)
-    timeout 900 bash -c "$(declare -f run_method downshift); $(declare -p inventory known_hosts key root ssh_config work names); run_method $method" \
+    /usr/bin/time -f "%U %S" -o "$work/$tag.time" \
+        timeout 900 bash -c "$(declare -f run_method downshift); $(declare -p inventory known_hosts key root ssh_config work names); run_method $method" \
         >"$work/$tag.out" 2>&1 || rc=$?
     end=$(date +%s.%N)
+    hosts_cpu1=$(python3 bench/fleet/hostcpu.py "${inits[@]}")
+    controller_cpu=$(awk 'END { print $1 + $2 }' "$work/$tag.time")
     pgrep -f Downshift.IntegrationTests >/dev/null && tests_after=yes
     sleep 0.5
     exec 3>&-
@@ -121,7 +127,8 @@ measure() { # ROUND POSITION METHOD
     done
     local runid=-
     [[ $method == D ]] && runid=$(grep -o 'run [0-9]\{8\}-[0-9]\{6\}-[0-9a-f]*' "$work/$tag.out" | head -1 | cut -d' ' -f2)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pos" "$method" "$start" "$end" "$rc" "$ok" "$load" "$tests_after" "${runid:-?}" >>"$work/rows.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$pos" "$method" "$start" "$end" "$rc" "$ok" "$load" "$tests_after" "${runid:-?}" \
+        "$controller_cpu" "$(python3 -c "print(round($hosts_cpu1 - $hosts_cpu0, 2))")" >>"$work/rows.tsv"
     log "round $round: $method $(python3 -c "print(f'{$end-$start:.1f}')") s, exit $rc, $ok/$hosts hosts on 2.1.0"
     mkdir -p "$work/keep"; cp "$work/$tag.out" "$work/$tag.probe.json" "$work/keep/"
 }
@@ -140,6 +147,6 @@ versions_downshift=$(downshift --version)
 versions_ansible=$(ansible-playbook --version | head -1)
 versions_ssh=$(ssh -V 2>&1)
 python3 bench/fleet/report.py "$work" "$rounds" "$hosts" "$machine_load" "$versions_downshift" "$versions_ansible" \
-    "$versions_ssh" >bench/results/fleet.md
-log "wrote bench/results/fleet.md"
+    "$versions_ssh" >"$results"
+log "wrote $results"
 if [[ -n "${BENCH_KEEP:-}" ]]; then mkdir -p "$BENCH_KEEP"; cp -r "$work/keep" "$work/rows.tsv" "$work/journal.db" "$BENCH_KEEP/"; fi
