@@ -141,10 +141,12 @@ internal sealed class CliOptions
     {
         Operator = OperatorName(parse),
         Backups = await OpenBackupStoreAsync(parse, cancellationToken),
-        StateDirectory = Environment.GetEnvironmentVariable(EngineDefaults.StateDirectoryVariable) is { Length: > 0 } dir
-            ? dir
-            : EngineDefaults.StateDirectory,
+        StateDirectory = StateDirectory,
     };
+
+    /// <summary>Where runs keep their state and leases on each host: $DOWNSHIFT_STATE_DIR, else the default.</summary>
+    public static string StateDirectory =>
+        Environment.GetEnvironmentVariable(EngineDefaults.StateDirectoryVariable) is { Length: > 0 } dir ? dir : EngineDefaults.StateDirectory;
 
     /// <summary>Parses --var name=value pairs; returns null (after reporting) when one is malformed.</summary>
     public Dictionary<string, string>? Variables(ParseResult parse, ConsoleUi ui)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Downshift.Backups;
 using Downshift.Databases;
+using Downshift.Engine;
 using Downshift.Hosts;
 using Spectre.Console;
 
@@ -83,6 +84,16 @@ internal static class RestoreCommand
 
             using var connector = HostConnectors.Create(parse, options, TimeProvider.System);
             await using var host = await connector.ConnectAsync(hostEntry, cancellationToken);
+
+            // The host's lease, as a run takes it: a restore never writes under a run (or another restore).
+            var (lease, refusal) = await CommandLease.AcquireAsync(host, "restore", CliOptions.StateDirectory, TimeProvider.System, cancellationToken);
+            if (lease is null)
+            {
+                ui.Fail($"{refusal} (nothing was restored)");
+                return ExitCodes.Refused;
+            }
+
+            await using var held = lease;
             var item = holder.Items.First(i => i.Kind == target.Engine);
             var result = await new DatabaseRestorer(store, TimeProvider.System).RestoreAsync(
                 chain, item.Name, target, host, $"{manifest.Source}{RetentionRule.BeforeRestoreSuffix}", runId: null, cancellationToken);

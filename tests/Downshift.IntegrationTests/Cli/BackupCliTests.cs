@@ -65,6 +65,40 @@ public sealed class BackupCliTests : IDisposable
     }
 
     [Fact]
+    public async Task RestoreIntoADatabase_HostHeldByARun_RefusedUntouchedThenRestoredAndTheLeaseGivenBack()
+    {
+        // Given a backed-up SQLite database that then lost its rows, on a host a live run holds (its lease file, as runs write it)
+        var db = work.Combine("held.db");
+        await SqliteAsync(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders (item) VALUES ('a'), ('b');");
+        await File.WriteAllTextAsync(work.Combine("key"), Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), Ct);
+        var taken = await CliAsync(["backup", "local", "--sqlite", db, "--json"]);
+        Assert.True(taken.ExitCode == 0, taken.ToString());
+        var id = JsonDocument.Parse(taken.Stdout).RootElement.EnumerateArray().Single().GetProperty("id").GetString()!;
+        await SqliteAsync(db, "DELETE FROM orders;");
+        var lease = work.Combine("state", "lease");
+        Directory.CreateDirectory(work.Combine("state"));
+        await File.WriteAllTextAsync(lease, $"run=20261204-204500-beef pid={Environment.ProcessId} controller={Environment.MachineName} since=2026-12-04T20:45:00Z\n", Ct);
+
+        // When the database is restored
+        var refused = await CliAsync(["restore", id, "--to-sqlite", db]);
+
+        // Then it is refused (exit 5) naming the run, and the database was not touched
+        Assert.True(refused.ExitCode == 5, refused.ToString());
+        Assert.Contains("is held by run 20261204-204500-beef", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing was restored", refused.Stderr, StringComparison.Ordinal);
+        Assert.Equal("0", (await SqliteAsync(db, "SELECT count(*) FROM orders;")).Trim());
+
+        // When the run is done (its lease gone) and the restore runs again
+        File.Delete(lease);
+        var restored = await CliAsync(["restore", id, "--to-sqlite", db]);
+
+        // Then the rows are back, and the restore gave its own lease back
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Equal("2", (await SqliteAsync(db, "SELECT count(*) FROM orders;")).Trim());
+        Assert.False(File.Exists(lease));
+    }
+
+    [Fact]
     public async Task Restore_WrongKey_ClearErrorAndNothingWritten()
     {
         // Given a backup encrypted with one key
@@ -92,6 +126,7 @@ public sealed class BackupCliTests : IDisposable
         ["DOWNSHIFT_JOURNAL"] = work.Combine("journal.db"),
         ["DOWNSHIFT_BACKUP_STORE"] = work.Combine("store"),
         ["DOWNSHIFT_BACKUP_KEY"] = work.Combine("key"),
+        ["DOWNSHIFT_STATE_DIR"] = work.Combine("state"),
     }, timeout: Limit, cancellationToken: Ct);
 
     private async Task<string> SqliteAsync(string file, string sql)

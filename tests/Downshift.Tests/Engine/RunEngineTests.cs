@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Downshift.Engine;
+using Downshift.Hosts;
 using Downshift.Journal;
 using Downshift.Plans;
 using Downshift.Steps;
@@ -374,6 +375,30 @@ public sealed class RunEngineTests
         Assert.NotNull(result.Refusal);
         Assert.Contains("downshift resume 20250101-000000-dead", result.Refusal, StringComparison.Ordinal);
         await AssertNothingRanAsync(h, "20250101-000000-dead");
+    }
+
+    [Fact]
+    public async Task RunAsync_HostHeldByARestore_RefusedNamingIt_ThenRunsOnceTheRestoreGaveItBack()
+    {
+        // Given 'downshift restore' holding the host (the lease a CommandLease takes)
+        await using var h = await EngineHarness.CreateAsync();
+        var (restore, refusal) = await CommandLease.AcquireAsync(new LocalTransport(TimeProvider.System), "restore", h.StateDirectory, TimeProvider.System, Ct);
+        Assert.Null(refusal);
+
+        // When a run starts on it (another process: a run never counts its own pid as a live holder)
+        var (plan, _) = h.Load(ThreeSteps);
+        var refused = await h.Engine(h.Options with { ProcessId = Environment.ProcessId + 100_000 }).RunAsync(plan, RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
+
+        // Then it is refused, naming the restore (not a run to resume), and nothing ran
+        Assert.NotNull(refused.Refusal);
+        Assert.Contains("is held by 'downshift restore' (pid ", refused.Refusal, StringComparison.Ordinal);
+        Assert.Contains("wait for it to finish", refused.Refusal, StringComparison.Ordinal);
+        Assert.Empty(h.Log());
+
+        // When the restore is done, the run goes ahead
+        await restore!.DisposeAsync();
+        var ran = await h.RunAsync(ThreeSteps);
+        Assert.Equal(RunStatus.Succeeded, ran.Status);
     }
 
     private static string Flaky(int retries) => """

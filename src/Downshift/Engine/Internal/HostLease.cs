@@ -13,9 +13,11 @@ internal sealed class HostLease(IHostTransport host, string stateDirectory, Time
     private string LeasePath => $"{stateDirectory}/lease";
 
     /// <summary>Returns null when acquired (or already ours), else the reason it is refused.</summary>
-    public async Task<string?> AcquireAsync(string runId, string controller, int processId, CancellationToken cancellationToken)
+    /// <param name="command">For a holder that is not a run (<c>restore</c>): the command, written into the lease and named in refusals.</param>
+    public async Task<string?> AcquireAsync(string runId, string controller, int processId, CancellationToken cancellationToken, string? command = null)
     {
-        var content = $"run={runId} pid={processId} controller={controller} since={time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}";
+        var content = $"run={runId} pid={processId} controller={controller} since={time.GetUtcNow():yyyy-MM-ddTHH:mm:ssZ}" +
+                      (command is null ? "" : $" command={command}");
         var file = Sh.Quote(LeasePath);
         var script = $"mkdir -p {Sh.Quote(stateDirectory)} && if ( set -C; printf '%s\\n' {Sh.Quote(content)} > {file} ) 2>/dev/null; " +
                      $"then echo ACQUIRED; else cat {file}; fi";
@@ -42,6 +44,14 @@ internal sealed class HostLease(IHostTransport host, string stateDirectory, Time
         }
 
         var other = holder.GetValueOrDefault("run") ?? "?";
+        if (holder.GetValueOrDefault("command") is { } by)
+        {
+            return alive
+                ? $"host '{host.HostName}' is held by 'downshift {by}' (pid {holder.GetValueOrDefault("pid")} on {holder.GetValueOrDefault("controller")}, since {holder.GetValueOrDefault("since")}); wait for it to finish"
+                : $"host '{host.HostName}' is held by 'downshift {by}', whose process (pid {holder.GetValueOrDefault("pid")}) is gone: what it was writing may be half-written. " +
+                  $"Check the host by hand, then remove the lease ({LeasePath})";
+        }
+
         return alive
             ? $"host '{host.HostName}' is held by run {other} (pid {holder.GetValueOrDefault("pid")} on {holder.GetValueOrDefault("controller")}, since {holder.GetValueOrDefault("since")}); wait for it to finish"
             : $"host '{host.HostName}' is held by run {other}, whose process (pid {holder.GetValueOrDefault("pid")}) is gone: the host may be half-changed. " +
