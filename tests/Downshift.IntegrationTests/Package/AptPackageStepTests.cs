@@ -247,6 +247,35 @@ public sealed class AptPackageStepTests(PackageLab lab)
         Assert.Equal("2.1.0 hi ", await StatusAsync());
     }
 
+    [Fact]
+    public async Task CheckExecute_TargetInstalledButNotHeld_NotDoneThenHeldWithoutReinstalling()
+    {
+        // Given shopd 2.1.0 installed but not held, as a run killed between dpkg and the hold leaves it
+        await InstallAsync("2.1.0", editConf: false);
+        var options = Options("2.1.0");
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + "-unheld", options);
+        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var installs = await InstallCountAsync();
+
+        // When checked (hold: true is part of the step's effect), prepared and executed
+        var check = await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var outcome = await executor.ExecuteAsync(context, prepared, Token).WaitAsync(PackageLab.Timeout, Token);
+
+        // Then it was not done, now it is held, dpkg installed nothing again, and the check says done
+        Assert.Equal(CheckResult.NotDone, check);
+        Assert.True(outcome.IsSuccess, outcome.Detail);
+        Assert.Contains("shopd 2.1.0 was installed already: only the hold was missing", outcome.Detail, StringComparison.Ordinal);
+        Assert.Equal("2.1.0 hi ", await StatusAsync());
+        Assert.Equal(installs, await InstallCountAsync());
+        Assert.Equal(CheckResult.Done, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
+    }
+
+    /// <summary>How many times dpkg has installed shopd on the host (its log's "status installed" lines).</summary>
+    private async Task<string> InstallCountAsync() =>
+        (await lab.CheckedExecAsync(Host, "grep -c ' status installed shopd:' /var/log/dpkg.log || true")).Trim();
+
     private static PackageOptions Options(string version) => new() { Name = "shopd", Version = version };
 
     private static IStagingStep Stage(IStepExecutor executor) => Assert.IsAssignableFrom<IStagingStep>(executor);

@@ -65,8 +65,9 @@ internal abstract class PackageManager
     /// </summary>
     public static string Inspect => """
         cur=$(query); echo "installed=${cur%%|*}"
-        if is_ok "$V"; then echo "done=true"; fi
-        if [ "$PREPARE" = 1 ] || ! is_ok "$V"; then echo "held=$(held)"; save_conffiles || { echo "cannot copy the conffiles to $SAVED" >&2; exit 3; }; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
+        # Done only when the version is there and, with H=1, held too (a run killed between dpkg and the hold is not done).
+        if is_ok "$V" && { [ "$H" != 1 ] || [ "$(held)" = true ]; }; then done=true; echo "done=true"; else done=false; fi
+        if [ "$PREPARE" = 1 ] || [ "$done" = false ]; then echo "held=$(held)"; save_conffiles || { echo "cannot copy the conffiles to $SAVED" >&2; exit 3; }; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
         """;
 
     /// <summary>Installs <c>pkgfile $V</c> (verified again), holds when <c>H=1</c>; prints <c>after=</c>, <c>leftover=</c>, <c>note=</c>.</summary>
@@ -74,9 +75,9 @@ internal abstract class PackageManager
         f=$(pkgfile "$V")
         verify "$f" "$V" || { echo "the staged package $f is missing or is not $P $V (staging saves it before the run changes anything)" >&2; exit 3; }
         cur=$(query)
-        install_target "$f"; rc=$?
+        if is_ok "$V"; then rc=0; echo "note=$P $V was installed already: only the hold was missing"; else install_target "$f"; rc=$?; installed=1; fi
         cur=$(query); echo "after=$cur"
-        after_install
+        if [ "${installed:-0}" = 1 ]; then after_install; fi
         leftovers | sed 's/^/leftover=/'
         if [ "$rc" -ne 0 ] || ! is_ok "$V"; then echo "installing $f exited $rc, $P is now '${cur:-not installed}': $(errors "$W/.install.log")" >&2; exit 5; fi
         if [ "$H" = 1 ]; then hold; fi
