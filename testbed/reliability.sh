@@ -23,7 +23,8 @@
 #                 fails), and the backup store is full at staging (before any change: exit 1, nothing
 #                 to undo — see docs/exit-codes.md).
 #
-# Environment: HOSTS (default 3), STEP (default 1: every record), ONLY (crash | faults; default both),
+# Environment: HOSTS (default 3), STEP (default 1: every record), KS (kill points "K K …" only),
+# CRASH (data | failing: one crash table; default both), ONLY (crash | faults; default both),
 # RUN_TIMEOUT (seconds per CLI run, default 300). Every command runs under `timeout`; the lab is torn
 # down and the tmpfs unmounted on exit. Prints how long each crash table will take before starting it.
 set -euo pipefail
@@ -169,7 +170,9 @@ crash() {
     local count=$(( (clean_n + step - 1) / step ))
     log "$label: clean run N=$clean_n records in ${clean_seconds}s; about $count kill points (STEP=$step)"
     local crash_started; crash_started=$(date +%s)
-    k=1
+    # KS="K K …" kills at those records only (a re-run of a region of the table); else every STEP-th until the run ends unkilled.
+    local picks=(${KS:-}) pick=0
+    k=${picks[0]:-1}
     while :; do
         reset_hosts
         local before; before=$(order_ids)
@@ -187,7 +190,8 @@ crash() {
             printf '| %s | — | %s | — | — | — | **RED** | the run ended %s after %s records, not killed and not as the clean run (%s) |\n' \
                 "$k" "$kill_code" "$kill_code" "$n" "$clean_exit" >>"$rows"
             log "$label K=$k: the run ended $kill_code after $n records: RED"
-            k=$((k + step))
+            pick=$((pick + 1)); k=$([[ ${#picks[@]} -gt 0 ]] && echo "${picks[$pick]:-0}" || echo $((k + step)))
+            [[ $k == 0 ]] && break
             continue
         fi
         local event; event=$(sqlite3 -separator ' ' "$DOWNSHIFT_JOURNAL" "select event, coalesce(host,''), coalesce(step_id,'') from records where run_id='$run' order by sequence desc limit 1")
@@ -207,7 +211,8 @@ crash() {
             "$kept ($(echo "$before" | wc -w) → $(echo "$after" | wc -w))" "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$rows"
         per_kill=$(( ($(date +%s) - crash_started) / ( (k - 1) / step + 1 ) ))
         log "$label K=$k $event: resume $resume_code, $state, orders kept $kept: $verdict (${per_kill}s per kill point)"
-        k=$((k + step))
+        pick=$((pick + 1)); k=$([[ ${#picks[@]} -gt 0 ]] && echo "${picks[$pick]:-0}" || echo $((k + step)))
+        [[ $k == 0 ]] && break
     done
     crash_green=$((crash_green + green)); crash_red=$((crash_red + red))
     {
@@ -226,8 +231,12 @@ crash() {
     crash_tables+=("$work/crash-table-$label.md")
 }
 if [[ $only != faults ]]; then
-    crash data "$work/data.yaml" 0 "target original" "plan-data.yaml (the downgrade that succeeds)"
-    crash failing "$work/package-fails.yaml" 3 "original" "plan-data-failing.yaml (2.2.0's postinst fails on the canary after its migration; the fleet rolls back, so many kill points fall inside the rollback)"
+    if [[ ${CRASH:-data} == *data* ]]; then
+        crash data "$work/data.yaml" 0 "target original" "plan-data.yaml (the downgrade that succeeds)"
+    fi
+    if [[ ${CRASH:-failing} == *failing* ]]; then
+        crash failing "$work/package-fails.yaml" 3 "original" "plan-data-failing.yaml (2.2.0's postinst fails on the canary after its migration; the fleet rolls back, so many kill points fall inside the rollback)"
+    fi
 fi
 
 # ---- fault suite ----
@@ -317,7 +326,8 @@ elapsed=$(( $(date +%s) - started ))
     if [[ $only != faults ]]; then
         echo "## Crash: SIGKILL at journal record K, then \`downshift resume\`"
         echo
-        if [[ $step == 1 ]]; then echo "Every record was a kill point."
+        if [[ -n ${KS:-} ]]; then echo "**A region only:** K = ${KS} (KS), a re-run of part of the table."
+        elif [[ $step == 1 ]]; then echo "Every record was a kill point."
         else echo "**Sampled:** K = 1, 1+$step, 1+2·$step, … (STEP=$step); the records in between were not killed at in this run."; fi
         echo "Kill: \`DOWNSHIFT_TEST_KILL_AT_RECORD=K downshift run\` (137 = killed). The hosts are reset before each row; the state column compares each host after the resume with the clean run's target fingerprint, then with the original one taken before the clean run (every row starts from the same reset). Orders: every HOST:ID present before the run must remain (the data plan's verify steps add three per host)."
         echo
