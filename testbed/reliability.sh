@@ -24,7 +24,8 @@
 #                 to undo — see docs/exit-codes.md).
 #
 # Environment: HOSTS (default 3), STEP (default 1: every record), KS (kill points "K K …" only),
-# CRASH (data | failing: one crash table; default both), ONLY (crash | faults; default both),
+# CRASH (data | failing: one crash table; default both), ONLY (crash | faults; default both), DOC
+# (where to write, default docs/reliability.md),
 # RUN_TIMEOUT (seconds per CLI run, default 300). Every command runs under `timeout`; the lab is torn
 # down and the tmpfs unmounted on exit. Prints how long each crash table will take before starting it.
 set -euo pipefail
@@ -351,5 +352,5 @@ elapsed=$(( $(date +%s) - started ))
         echo "**$fault_green green, $fault_red red, $fault_not_run not run** of 7 faults."
         echo
     fi
-} >docs/reliability.md
-log "wrote docs/reliability.md: crash $crash_green green / $crash_red red, faults $fault_green green / $fault_red red / $fault_not_run not run, ${elapsed}s"
+} >"${DOC:-docs/reliability.md}"
+log "wrote ${DOC:-docs/reliability.md}: crash $crash_green green / $crash_red red, faults $fault_green green / $fault_red red / $fault_not_run not run, ${elapsed}s"
