@@ -25,7 +25,7 @@
 #
 # Environment: HOSTS (default 3), STEP (default 1: every record), KS (kill points "K K …" only),
 # CRASH (data | failing: one crash table; default both), ONLY (crash | faults; default both), DOC
-# (where to write, default docs/reliability.md),
+# (where to write, default docs/reliability.md), NAME (the lab's name, default rel),
 # RUN_TIMEOUT (seconds per CLI run, default 300). Every command runs under `timeout`; the lab is torn
 # down and the tmpfs unmounted on exit. Prints how long each crash table will take before starting it.
 set -euo pipefail
@@ -35,7 +35,7 @@ step=${STEP:-1}
 only=${ONLY:-}
 host_count=${HOSTS:-3}
 run_timeout=${RUN_TIMEOUT:-300}
-name=rel
+name=${NAME:-rel}
 command_line="testbed/reliability.sh${HOSTS:+ (HOSTS=$HOSTS)}${STEP:+ (STEP=$STEP)}${ONLY:+ (ONLY=$ONLY)}"
 work=$(mktemp -d /tmp/downshift-reliability.XXXXXX)
 tiny="$work/tiny-store"
