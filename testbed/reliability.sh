@@ -210,7 +210,7 @@ crash() {
         [[ $state == *neither* ]] && note=$(grep -h '^unexpected' "$work"/diff-"$label-$k"-*-original.log 2>/dev/null | head -3 | tr '|' '/' | paste -sd ';' - || true)
         printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$k" "$event" "$kill_code" "$resume_code" "$state" \
             "$kept ($(echo "$before" | wc -w) → $(echo "$after" | wc -w))" "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$rows"
-        per_kill=$(( ($(date +%s) - crash_started) / ( (k - 1) / step + 1 ) ))
+        per_kill=$(( ($(date +%s) - crash_started) / (green + red) ))
         log "$label K=$k $event: resume $resume_code, $state, orders kept $kept: $verdict (${per_kill}s per kill point)"
         pick=$((pick + 1)); k=$([[ ${#picks[@]} -gt 0 ]] && echo "${picks[$pick]:-0}" || echo $((k + step)))
         [[ $k == 0 ]] && break
