@@ -219,7 +219,11 @@ crash() {
     {
         echo "### $label"
         echo
-        echo "Plan: $5. The clean run writes **N = $clean_n** journal records in ${clean_seconds} s and ends $clean_exit; the kill loop ended at K = $k, the first run that was not killed (it wrote ${n:-?} records). One kill point took ${per_kill} s."
+        if [[ -n ${KS:-} ]]; then
+            echo "Plan: $5. The clean run writes **N = $clean_n** journal records in ${clean_seconds} s and ends $clean_exit; killed at the records KS names only. One kill point took ${per_kill} s."
+        else
+            echo "Plan: $5. The clean run writes **N = $clean_n** journal records in ${clean_seconds} s and ends $clean_exit; the kill loop ended at K = $k, the first run that was not killed (it wrote ${n:-?} records). One kill point took ${per_kill} s."
+        fi
         echo "Accepted end states per host: $accept."
         echo
         echo "| K | record K (event, host, step) | run exit | resume exit | hosts equal (${hosts[*]}) | orders kept (count before → after) | verdict | note |"
@@ -318,7 +322,7 @@ elapsed=$(( $(date +%s) - started ))
     echo "Generated $(date -u '+%Y-%m-%d %H:%M') UTC by \`$command_line\` on $(uname -n) ($(nproc) cores, $(uname -sr), load $(cut -d' ' -f1-3 /proc/loadavg)), Downshift \`$(downshift --version 2>/dev/null | head -1)\`, in $((elapsed / 60)) min $((elapsed % 60)) s."
     echo "Regenerate with \`testbed/reliability.sh\` (root, after \`./test.sh\` ran once); \`STEP=S\` kills at every S-th record only, \`ONLY=crash|faults\` runs one part, \`HOSTS=N\` sizes the lab."
     echo
-    echo "Setup: a ${host_count}-host lab (\`downshift lab up $host_count --name rel\`), shopd 2.3.0 on PostgreSQL on every host (\`examples/shop/fleet/setup.sh --postgres\`, reset before every row),"
+    echo "Setup: a ${host_count}-host lab (\`downshift lab up $host_count --name $name\`), shopd 2.3.0 on PostgreSQL on every host (\`examples/shop/fleet/setup.sh --postgres\`, reset before every row),"
     echo "copies of the fleet plans (strategy kept: canary 1, then batches of 2, whole-fleet rollback) with the migrations by absolute path and a \`fingerprint:\` section"
     echo "(\`/etc/shopd\`, the \`shop\` database; declared differences: \`databases:shop/public.orders\` — orders are placed by setup and by the"
     echo "verify steps, so they are checked by host and id instead — and \`databases:shop/public.flyway_schema_history\` — its \`installed_on\` is setup's time)."
