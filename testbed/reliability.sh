@@ -207,7 +207,9 @@ crash() {
         for s in $state; do [[ " $accept " == *" $s "* ]] || verdict=red; done
         [[ $verdict == green ]] && green=$((green + 1)) || red=$((red + 1))
         local note=""
-        [[ $state == *neither* ]] && note=$(grep -h '^unexpected' "$work"/diff-"$label-$k"-*-original.log 2>/dev/null | head -3 | tr '|' '/' | paste -sd ';' - || true)
+        # The closer of the two diffs: against the target when the target is an accepted end, else the original.
+        local against=original; [[ $accept == *target* ]] && against=target
+        [[ $state == *neither* ]] && note="vs $against: $(grep -h '^unexpected' "$work"/diff-"$label-$k"-*-"$against".log 2>/dev/null | head -3 | tr '|' '/' | paste -sd ';' - || true)"
         printf '| %s | `%s` | %s | %s | %s | %s | %s | %s |\n' "$k" "$event" "$kill_code" "$resume_code" "$state" \
             "$kept ($(echo "$before" | wc -w) → $(echo "$after" | wc -w))" "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$rows"
         per_kill=$(( ($(date +%s) - crash_started) / (green + red) ))
