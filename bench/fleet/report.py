@@ -39,6 +39,11 @@ def by(method, round_=None):
     return [r for r in runs if r["method"] == method and (round_ is None or r["round"] == round_)]
 
 
+def good(method):
+    """The successful measurements of a method."""
+    return [r for r in by(method) if r["good"]]
+
+
 def verdict(ok):
     return "**met**" if ok else "**missed**"
 
@@ -81,7 +86,7 @@ p("\n## Per tool (successful measurements)\n")
 p("| tool | n | wall median (s) | min | max | downtime median of medians (s) | min | max |")
 p("|---|---|---|---|---|---|---|---|")
 for m in "DAR":
-    g = [r for r in by(m) if r["good"]]
+    g = good(m)
     if not g:
         p(f"| {NAMES[m]} | 0 | — | — | — | — | — | — |")
         continue
@@ -97,7 +102,7 @@ p("`bench/fleet/hostcpu.py` before and after. shopd answering the prober counts 
 p("| tool | n | controller CPU (s) | hosts CPU (s) | total CPU (s) | total per host (s) |")
 p("|---|---|---|---|---|---|")
 for m in "DAR":
-    g = [r for r in by(m) if r["good"]]
+    g = good(m)
     if not g:
         p(f"| {NAMES[m]} | 0 | — | — | — | — |")
         continue

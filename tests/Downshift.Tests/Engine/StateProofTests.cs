@@ -27,6 +27,17 @@ public sealed class StateProofTests
             - {what: "services:**", reason: "other tests on this machine start and stop programs"}
         """ + (expect is null ? "\n" : $"\n    - {expect}\n");
 
+    /// <summary>Makes the config world-writable; the undo puts 0644 back.</summary>
+    private const string Loosen = """
+        phases:
+          - name: main
+            steps:
+              - id: loosen
+                kind: shell
+                command: "chmod 666 {{ dir }}/etc/app.conf"
+                undo: "chmod 644 {{ dir }}/etc/app.conf"
+        """;
+
     /// <summary>A content change whose declared undo does nothing (it also writes LOG), then a failing step.</summary>
     private const string UndoThatDoesNotRestore = """
         phases:
@@ -60,15 +71,7 @@ public sealed class StateProofTests
         WriteConfig(h);
 
         // When it runs
-        var result = await h.RunAsync(Fingerprint() + """
-            phases:
-              - name: main
-                steps:
-                  - id: loosen
-                    kind: shell
-                    command: "chmod 666 {{ dir }}/etc/app.conf"
-                    undo: "chmod 644 {{ dir }}/etc/app.conf"
-            """);
+        var result = await h.RunAsync(Fingerprint() + Loosen);
 
         // Then the permission change fails the host, it rolls back, and the journal proves it came back
         Assert.Equal(RunStatus.RolledBack, result.Status);
@@ -88,15 +91,7 @@ public sealed class StateProofTests
         WriteConfig(h);
 
         // When it runs
-        var result = await h.RunAsync(Fingerprint("""{what: "files:**/etc/app.conf", reason: "the old version needs a world-writable config"}""") + """
-            phases:
-              - name: main
-                steps:
-                  - id: loosen
-                    kind: shell
-                    command: "chmod 666 {{ dir }}/etc/app.conf"
-                    undo: "chmod 644 {{ dir }}/etc/app.conf"
-            """);
+        var result = await h.RunAsync(Fingerprint("""{what: "files:**/etc/app.conf", reason: "the old version needs a world-writable config"}""") + Loosen);
 
         // Then it succeeds, and the journal lists the change with the declaration that expected it
         var notes = await NotesAsync(h, result.RunId);
