@@ -9,6 +9,9 @@ public sealed record FingerprintDifference(string Section, string Key, string Be
 {
     public bool Expected => ExpectedBy is not null;
 
+    /// <summary>The names of the facets that differ (<c>mode</c>, <c>sha256</c>, …); every facet of an entry on one side only or of another kind.</summary>
+    public IReadOnlyList<string> ChangedFacets { get; init; } = [];
+
     /// <summary>One grep-able line: <c>unexpected packages shopd 2.3.0 -> 2.1.0</c>, or <c>expected … (by 'files:/var/log/**': logs grow)</c>.</summary>
     public override string ToString() =>
         $"{(Expected ? "expected" : "unexpected")} {Section} {Key} {Before} -> {After}" +
@@ -60,10 +63,10 @@ public static class FingerprintDiff
             var beforeItems = was.Items.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
             foreach (var key in beforeItems.Keys.Union(afterItems.Keys).Order(StringComparer.Ordinal))
             {
-                var (b, a) = Show(beforeItems.GetValueOrDefault(key), afterItems.GetValueOrDefault(key));
+                var (b, a, changed) = Show(beforeItems.GetValueOrDefault(key), afterItems.GetValueOrDefault(key));
                 if (b is not null)
                 {
-                    differences.Add(new FingerprintDifference(name, key, b, a!, null));
+                    differences.Add(new FingerprintDifference(name, key, b, a!, null) { ChangedFacets = changed });
                 }
             }
         }
@@ -76,12 +79,12 @@ public static class FingerprintDiff
         return new FingerprintComparison(before.Host, after.Host, differences, notes);
     }
 
-    /// <summary>The two sides as shown (only the facets that differ), or (null, null) when the entries are equal.</summary>
-    private static (string? Before, string? After) Show(IFingerprintEntry? before, IFingerprintEntry? after)
+    /// <summary>The two sides as shown (only the facets that differ) and those facets' names, or (null, null, []) when the entries are equal.</summary>
+    private static (string? Before, string? After, IReadOnlyList<string> Changed) Show(IFingerprintEntry? before, IFingerprintEntry? after)
     {
         if (before is null || after is null)
         {
-            return (before is null ? Absent : Join(before.Facets()), after is null ? Absent : Join(after.Facets()));
+            return (before is null ? Absent : Join(before.Facets()), after is null ? Absent : Join(after.Facets()), Names(before, after));
         }
 
         var was = before.Facets().ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -89,11 +92,14 @@ public static class FingerprintDiff
         if (!was.Keys.ToHashSet(StringComparer.Ordinal).SetEquals(now.Keys))
         {
             // A different kind of entry (a missing path now a directory, a file now a symlink): show both whole.
-            return (Join(before.Facets()), Join(after.Facets()));
+            return (Join(before.Facets()), Join(after.Facets()), Names(before, after));
         }
 
         var changed = before.Facets().Select(f => f.Name).Where(name => was[name] != now[name]).ToList();
-        return changed.Count == 0 ? (null, null) : (Changed(was), Changed(now));
+        return changed.Count == 0 ? (null, null, []) : (Changed(was), Changed(now), changed);
+
+        static IReadOnlyList<string> Names(IFingerprintEntry? one, IFingerprintEntry? other) =>
+            [.. (one?.Facets() ?? []).Concat(other?.Facets() ?? []).Select(f => f.Name).Distinct(StringComparer.Ordinal)];
 
         string Changed(Dictionary<string, Facet> facets) => Join(changed.Select(name => facets[name]));
     }

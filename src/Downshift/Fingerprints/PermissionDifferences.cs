@@ -9,7 +9,7 @@ public static class PermissionDifferences
 {
     private static readonly string[] WholeSections = [FingerprintSections.Users, FingerprintSections.Groups, FingerprintSections.Sudoers, FingerprintSections.Suid];
 
-    private static readonly string[] PermissionFacets = ["mode=", "owner=", "group="];
+    private static readonly string[] PermissionFacets = ["mode", "owner", "group"];
 
     public static IReadOnlyList<FingerprintDifference> Of(FingerprintComparison comparison)
     {
@@ -22,10 +22,5 @@ public static class PermissionDifferences
         || (difference.Section == FingerprintSections.Files
             && difference.Before != FingerprintDiff.Absent
             && difference.After != FingerprintDiff.Absent
-            && !difference.Key.StartsWith('(')
-            && ShowsPermission(difference.Before));
-
-    /// <summary>The diff shows only the facets that differ, so a permission facet on the before side means it changed.</summary>
-    private static bool ShowsPermission(string shown) =>
-        shown.Split(' ').Any(part => PermissionFacets.Any(facet => part.StartsWith(facet, StringComparison.Ordinal)));
+            && difference.ChangedFacets.Any(facet => PermissionFacets.Contains(facet, StringComparer.Ordinal)));
 }
