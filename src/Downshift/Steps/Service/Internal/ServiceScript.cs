@@ -30,7 +30,9 @@ internal static class ServiceScript
         var wait = options.Wait.TotalSeconds;
         var polls = (int)Math.Round(1 / ServiceDefaults.PollInterval.TotalSeconds);
         return Select(options, manager, action) +
-               $"want={want}; end=$((SECONDS + {Math.Ceiling(wait).ToString(CultureInfo.InvariantCulture)}))\n" +
+               // The clock in milliseconds: bash's SECONDS counts whole seconds, so a 2 s wait could end after 1.1 s.
+               "tick() { if [ -n \"${EPOCHREALTIME-}\" ]; then ms=${EPOCHREALTIME/[.,]/}; ms=$((10#$ms / 1000)); else ms=$(($(date +%s%N) / 1000000)); fi; }\n" +
+               $"want={want}; tick; end=$((ms + {Math.Ceiling(options.Wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}))\n" +
                (probePort ? PortFunction(options.Port!.Value) : "") +
                "reached() { case $want:$1 in running:running|stopped:stopped|stopped:failed) return 0;; *) return 1;; esac; }\n" +
                $"out=$(timeout {wait.ToString("0.###", CultureInfo.InvariantCulture)} \"${{cmd[@]}}\" 2>&1); rc=$?\n" +
@@ -45,7 +47,7 @@ internal static class ServiceScript
                "|| { [ $exit_tells = 1 ] && [ $rc -eq 0 ] && [ \"$s\" = stopped ]; }; }; then break\n" +
                "  elif [ $rc -ne 0 ] && [ \"$s\" = unknown ]; then break\n" +
                "  fi\n" +
-               "  [ $SECONDS -lt $end ] || break\n" +
+               "  tick; [ $ms -lt $end ] || break\n" +
                $"  sleep {ServiceDefaults.PollInterval.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)}; i=$((i + 1))\n" +
                $"  if ! reached \"$s\" || [ $((i % {polls})) -eq 0 ]; then s=$(state); fi\n" +
                "done\n" +
