@@ -56,8 +56,8 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         {
             // Cancellation is ours to do (kill the process group), not a signal over the channel.
             var execution = ssh.ExecuteAsync(CancellationToken.None);
-            var stdout = CopyAsync(ssh.OutputStream, command.StdoutTo);
-            var errors = stderr.ReadAsync(ssh.ExtendedOutputStream, CancellationToken.None);
+            var stdout = CopyAsync(ChannelReader.Start(ssh.OutputStream, $"ssh {host.Name} stdout"), command.StdoutTo);
+            var errors = ReadStderrAsync(stderr, ChannelReader.Start(ssh.ExtendedOutputStream, $"ssh {host.Name} stderr"));
             await WriteStdinAsync(ssh, command, linked.Token);
             await execution.WaitAsync(linked.Token);
             var result = new CommandResult(ssh.ExitStatus ?? -1, await stdout, await errors, timeProvider.GetElapsedTime(start));
@@ -224,8 +224,9 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         }
     }
 
-    private static async Task<byte[]> CopyAsync(Stream source, Stream? sink)
+    private static async Task<byte[]> CopyAsync(Stream channel, Stream? sink)
     {
+        await using var source = channel;
         if (sink is not null)
         {
             await source.CopyToAsync(sink);
@@ -235,6 +236,12 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         using var buffer = new MemoryStream();
         await source.CopyToAsync(buffer);
         return buffer.ToArray();
+    }
+
+    private static async Task<string> ReadStderrAsync(MarkedStderr stderr, Stream channel)
+    {
+        await using var source = channel;
+        return await stderr.ReadAsync(source, CancellationToken.None);
     }
 
     private static int SignalNumber(string? signal) => signal switch
