@@ -121,6 +121,49 @@ public sealed class StateProofTests
         Assert.DoesNotContain(notes, n => n.StartsWith("rollback proven", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RunAsync_StepChangesADeclaredDatabase_AfterTheChangeOnlyTheRestIsReadAndTheRollbackProvesTheRows()
+    {
+        // Given a SQLite database in the fingerprint, and a step that adds a row (its undo deletes it)
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+        var db = Path.Combine(h.Dir, "orders.db");
+        await SqliteAsync(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders VALUES (1, 'book');");
+        var fingerprint = Fingerprint().TrimEnd('\n') + "\n  databases:\n    - {engine: sqlite, path: \"{{ dir }}/orders.db\"}\n";
+
+        // When it runs
+        var run = await h.RunAsync(fingerprint + """
+            phases:
+              - name: main
+                steps:
+                  - id: add-order
+                    kind: shell
+                    command: "sqlite3 {{ dir }}/orders.db \"INSERT INTO orders VALUES (2, 'pen')\""
+                    undo: "sqlite3 {{ dir }}/orders.db 'DELETE FROM orders WHERE id = 2'"
+            """);
+
+        // Then the V6 check after the change left the database alone (the added row is not listed: it was not read)
+        var notes = await NotesAsync(h, run.RunId);
+        Assert.True(run.Status == RunStatus.Succeeded, string.Join("\n", notes));
+        var state = Assert.Single(notes, n => n.StartsWith("state after the change: ", StringComparison.Ordinal));
+        Assert.Contains("(databases not read again: the rollback's proof reads them)", state, StringComparison.Ordinal);
+        Assert.DoesNotContain("orders", state, StringComparison.Ordinal);
+
+        // When it is rolled back: the proof reads the rows again and finds them as before
+        var rollback = await h.Engine().RollbackAsync(run.RunId, RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
+        Assert.True(rollback.Status == RunStatus.RolledBack, string.Join("\n", await NotesAsync(h, run.RunId)));
+        Assert.Contains(await NotesAsync(h, run.RunId), n => n.StartsWith("rollback proven", StringComparison.Ordinal));
+        Assert.Equal("1|book\n", await SqliteAsync(db, "SELECT * FROM orders"));
+    }
+
+    private static async Task<string> SqliteAsync(string db, string sql)
+    {
+        var result = await new LocalTransport(TimeProvider.System).RunAsync(
+            new HostCommand($"sqlite3 {Sh.Quote(db)} {Sh.Quote(sql)}"), Ct).WaitAsync(EngineHarness.Bound, Ct);
+        Assert.True(result.Succeeded, result.Stderr);
+        return result.StdoutText;
+    }
+
     private static async Task<IReadOnlyList<string>> NotesAsync(EngineHarness h, string runId) =>
         [.. (await h.RecordsAsync(runId)).Where(r => r.Event == JournalEvent.Note && r.Result is not null).Select(r => r.Result!)];
 
