@@ -89,6 +89,10 @@ public sealed record HostFingerprint
         new(FingerprintSections.Databases, Databases),
     ];
 
+    /// <summary>This fingerprint as one taken without its declared databases (as a spec with <c>Databases = []</c> takes it).</summary>
+    public HostFingerprint WithoutDatabases() =>
+        this with { Databases = new(), Declared = Declared with { Databases = [] } };
+
     /// <summary>One line: the entries per section and what could not be read, e.g. <c>packages 223, files 14, … (unavailable: services/systemd)</c>.</summary>
     public string Summary()
     {

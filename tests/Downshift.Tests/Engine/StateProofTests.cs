@@ -121,39 +121,71 @@ public sealed class StateProofTests
         Assert.DoesNotContain(notes, n => n.StartsWith("rollback proven", StringComparison.Ordinal));
     }
 
+    /// <summary>The fingerprint section with the test's SQLite database declared too.</summary>
+    private static string FingerprintWithDatabase() =>
+        Fingerprint().TrimEnd('\n') + "\n  databases:\n    - {engine: sqlite, path: \"{{ dir }}/orders.db\"}\n";
+
+    /// <summary>Adds the order 2 to the test's database; the undo is UNDO.</summary>
+    private const string AddOrder = """
+        phases:
+          - name: main
+            steps:
+              - id: add-order
+                kind: shell
+                command: "sqlite3 {{ dir }}/orders.db \"INSERT INTO orders VALUES (2, 'pen')\""
+                undo: UNDO
+        """;
+
     [Fact]
-    public async Task RunAsync_StepChangesADeclaredDatabase_AfterTheChangeOnlyTheRestIsReadAndTheRollbackProvesTheRows()
+    public async Task RunAsync_StepChangesADeclaredDatabase_AfterTheChangeTheDatabaseIsNotComparedAndTheRollbackProvesTheRows()
     {
         // Given a SQLite database in the fingerprint, and a step that adds a row (its undo deletes it)
         await using var h = await EngineHarness.CreateAsync();
         WriteConfig(h);
-        var db = Path.Combine(h.Dir, "orders.db");
-        await SqliteAsync(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders VALUES (1, 'book');");
-        var fingerprint = Fingerprint().TrimEnd('\n') + "\n  databases:\n    - {engine: sqlite, path: \"{{ dir }}/orders.db\"}\n";
+        var db = await OrdersAsync(h);
 
         // When it runs
-        var run = await h.RunAsync(fingerprint + """
-            phases:
-              - name: main
-                steps:
-                  - id: add-order
-                    kind: shell
-                    command: "sqlite3 {{ dir }}/orders.db \"INSERT INTO orders VALUES (2, 'pen')\""
-                    undo: "sqlite3 {{ dir }}/orders.db 'DELETE FROM orders WHERE id = 2'"
-            """);
+        var run = await h.RunAsync(FingerprintWithDatabase() + AddOrder.Replace("UNDO", "\"sqlite3 {{ dir }}/orders.db 'DELETE FROM orders WHERE id = 2'\"", StringComparison.Ordinal));
 
-        // Then the V6 check after the change left the database alone (the added row is not listed: it was not read)
-        var notes = await NotesAsync(h, run.RunId);
-        Assert.True(run.Status == RunStatus.Succeeded, string.Join("\n", notes));
-        var state = Assert.Single(notes, n => n.StartsWith("state after the change: ", StringComparison.Ordinal));
-        Assert.Contains("(databases not read again: the rollback's proof reads them)", state, StringComparison.Ordinal);
-        Assert.DoesNotContain("orders", state, StringComparison.Ordinal);
+        // Then the V6 check after the change did not compare the database: no difference of it is journaled
+        var records = await h.RecordsAsync(run.RunId);
+        Assert.True(run.Status == RunStatus.Succeeded, string.Join("\n", records.Select(r => r.Result)));
+        var state = Assert.Single(records, r => r.Event == JournalEvent.Note && r.Result!.StartsWith("state after the change: ", StringComparison.Ordinal));
+        Assert.Contains("(databases not compared after the change; a rollback's proof compares them)", state.Result, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"section\":\"databases\"", state.Data, StringComparison.Ordinal);
 
-        // When it is rolled back: the proof reads the rows again and finds them as before
+        // When it is rolled back: the proof compares the rows and finds them as before
         var rollback = await h.Engine().RollbackAsync(run.RunId, RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
         Assert.True(rollback.Status == RunStatus.RolledBack, string.Join("\n", await NotesAsync(h, run.RunId)));
         Assert.Contains(await NotesAsync(h, run.RunId), n => n.StartsWith("rollback proven", StringComparison.Ordinal));
         Assert.Equal("1|book\n", await SqliteAsync(db, "SELECT * FROM orders"));
+    }
+
+    [Fact]
+    public async Task Rollback_UndoLeavesTheAddedRow_TheProofComparesTheDatabaseAndNeedsAttention()
+    {
+        // Given the same step with an undo that leaves the row, run to success
+        await using var h = await EngineHarness.CreateAsync();
+        WriteConfig(h);
+        await OrdersAsync(h);
+        var run = await h.RunAsync(FingerprintWithDatabase() + AddOrder.Replace("UNDO", "\"true\"", StringComparison.Ordinal));
+        Assert.Equal(RunStatus.Succeeded, run.Status);
+
+        // When it is rolled back
+        var rollback = await h.Engine().RollbackAsync(run.RunId, RunControl.None).WaitAsync(EngineHarness.Bound, Ct);
+
+        // Then the proof compared the database (the after-change check had left it out) and found the row
+        var notes = await NotesAsync(h, run.RunId);
+        Assert.True(rollback.Status == RunStatus.NeedsAttention, string.Join("\n", notes));
+        Assert.Contains(notes, n => n.StartsWith("rollback not proven: ", StringComparison.Ordinal) && n.Contains("orders.db", StringComparison.Ordinal));
+    }
+
+    /// <summary>The test's database: a table of orders with the order 1.</summary>
+    private static async Task<string> OrdersAsync(EngineHarness h)
+    {
+        var db = Path.Combine(h.Dir, "orders.db");
+        await SqliteAsync(db, "CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT); INSERT INTO orders VALUES (1, 'book');");
+        return db;
     }
 
     private static async Task<string> SqliteAsync(string db, string sql)

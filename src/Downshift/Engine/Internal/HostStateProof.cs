@@ -79,8 +79,8 @@ internal sealed class HostStateProof(FingerprintSpec spec, IHostTransport transp
         FingerprintComparison comparison;
         try
         {
-            // Without the databases: their row checksums (a scan of every table) decide no permission, and the
-            // migration changed them on purpose. The rollback's proof reads them.
+            // Without the databases: their row checksums (a scan of every table) decide no permission, and a
+            // migration changes them on purpose. Only a rollback's proof compares them.
             comparison = await CompareAsync("after the change", databases: false, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -88,7 +88,7 @@ internal sealed class HostStateProof(FingerprintSpec spec, IHostTransport transp
             return await VerdictAsync(ForwardResult.NeedsAttention, $"'{host}' changed, but its permissions could not be compared with before the change: {e.Message}");
         }
 
-        var skipped = spec.Databases.Count == 0 ? "" : " (databases not read again: the rollback's proof reads them)";
+        var skipped = spec.Databases.Count == 0 ? "" : " (databases not compared after the change; a rollback's proof compares them)";
         var state = comparison.Differences.Count == 0
             ? $"state after the change: equal to the fingerprint before it{skipped}"
             : $"state after the change: {comparison.Differences.Count} difference(s) from before it{skipped}: {List(comparison.Differences)}";
@@ -165,8 +165,7 @@ internal sealed class HostStateProof(FingerprintSpec spec, IHostTransport transp
         }
 
         var now = await CollectAsync(spec with { Databases = [] }, cancellationToken);
-        var was = before with { Databases = new(), Declared = before.Declared with { Databases = [] } };
-        return FingerprintDiff.Compare(was, now, [.. spec.ExpectedDifferences.Where(e => e.Section != FingerprintSections.Databases)]);
+        return FingerprintDiff.Compare(before.WithoutDatabases(), now, [.. spec.ExpectedDifferences.Where(e => e.Section != FingerprintSections.Databases)]);
     }
 
     /// <summary>Keeps the journal's copy (what a resume reads) when it equals the one taken; else says why not (secret redaction changed it).</summary>

@@ -50,14 +50,15 @@ public sealed class SshTransport : IHostTransport, IHostKeyTrustReport
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overdue.Token);
         var connection = await ConnectedClientAsync(command, overdue, linked.Token);
         var start = timeProvider.GetTimestamp();
+        // Disposing the command on every way out ends its streams, and with them the ChannelReader threads.
         using var ssh = connection.CreateCommand(line);
         var stderr = new MarkedStderr();
         try
         {
             // Cancellation is ours to do (kill the process group), not a signal over the channel.
             var execution = ssh.ExecuteAsync(CancellationToken.None);
-            var stdout = CopyAsync(ChannelReader.Start(ssh.OutputStream, $"ssh {host.Name} stdout"), command.StdoutTo);
-            var errors = ReadStderrAsync(stderr, ChannelReader.Start(ssh.ExtendedOutputStream, $"ssh {host.Name} stderr"));
+            var stdout = CopyAsync(ChannelReader.Start(ssh.OutputStream, $"ssh {host.Name} stdout").Output, command.StdoutTo);
+            var errors = ReadStderrAsync(stderr, ChannelReader.Start(ssh.ExtendedOutputStream, $"ssh {host.Name} stderr").Output);
             await WriteStdinAsync(ssh, command, linked.Token);
             await execution.WaitAsync(linked.Token);
             var result = new CommandResult(ssh.ExitStatus ?? -1, await stdout, await errors, timeProvider.GetElapsedTime(start));

@@ -170,8 +170,9 @@ public sealed class PrometheusMonitorTests(PrometheusStack stack) : IClassFixtur
 
     /// <summary>
     /// A plan on this machine whose one step publishes <paramref name="errorsAfterStep"/> errors and ends once Prometheus
-    /// has scraped them (so the bake sees the new value from its first sample, whatever the scrape timing); its undo
-    /// publishes what was there.
+    /// answers them for this exporter (the query selects its one series). Prometheus lags the host by up to a scrape
+    /// interval (docs/plan-reference.md, <c>prometheus</c>); waiting here lets the bake see the new value from its first
+    /// sample, whatever the scrape timing. Its undo publishes what was there.
     /// </summary>
     private async Task<string> WritePlanAsync(string url, string baseline, string bake, string trigger, int errorsAfterStep)
     {

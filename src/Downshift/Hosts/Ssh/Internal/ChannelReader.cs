@@ -10,23 +10,39 @@ namespace Downshift.Hosts.Ssh.Internal;
 /// 2-core machine: finished commands waited up to a second for a thread to report them, and the fleet
 /// benchmark ran 1.5× slower for it (bench/results/fleet.md).
 /// </summary>
-internal static class ChannelReader
+internal sealed class ChannelReader
 {
     private const int ChunkSize = 64 * 1024;
 
+    private readonly TaskCompletionSource stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChannelReader(Stream output) => Output = output;
+
     /// <summary>
-    /// Starts reading <paramref name="channel"/> and returns the stream to read instead. It ends where the
-    /// channel ends, and fails with what the channel's read threw (a closed connection, a disposed command).
-    /// Disposing it lets the thread go at its next read.
+    /// What the channel gave, to read instead of it. It ends where the channel's stream ends (SSH.NET
+    /// ends it when the command exits, and also when the command is disposed or the connection drops:
+    /// the exit status tells those apart), and fails with whatever the channel's read threw.
     /// </summary>
-    public static Stream Start(Stream channel, string name)
+    public Stream Output { get; }
+
+    /// <summary>Completes when the thread has stopped: the channel ended, its read threw, or <see cref="Output"/> was disposed and the thread's next write noticed.</summary>
+    public Task Stopped => stopped.Task;
+
+    public static ChannelReader Start(Stream channel, string name)
     {
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 * ChunkSize, resumeWriterThreshold: 2 * ChunkSize, useSynchronizationContext: false));
-        new Thread(() => Pump(channel, pipe.Writer)) { IsBackground = true, Name = name }.Start();
-        return pipe.Reader.AsStream();
+        // The writer resumes inline: a paused thread must not wait for a pool thread to wake it, the
+        // resource this class exists to spare.
+        var pipe = new Pipe(new PipeOptions(
+            writerScheduler: PipeScheduler.Inline,
+            pauseWriterThreshold: 4 * ChunkSize,
+            resumeWriterThreshold: 2 * ChunkSize,
+            useSynchronizationContext: false));
+        var reader = new ChannelReader(pipe.Reader.AsStream());
+        new Thread(() => reader.Pump(channel, pipe.Writer)) { IsBackground = true, Name = name }.Start();
+        return reader;
     }
 
-    private static void Pump(Stream channel, PipeWriter writer)
+    private void Pump(Stream channel, PipeWriter writer)
     {
         try
         {
@@ -41,7 +57,9 @@ internal static class ChannelReader
                 writer.Advance(read);
 
                 // Waits (this thread only) while the reader is behind; completed when the reader went away.
-                if (writer.FlushAsync().AsTask().GetAwaiter().GetResult().IsCompleted)
+                var flush = writer.FlushAsync();
+                var flushed = flush.IsCompleted ? flush.Result : flush.AsTask().GetAwaiter().GetResult();
+                if (flushed.IsCompleted)
                 {
                     break;
                 }
@@ -52,6 +70,10 @@ internal static class ChannelReader
         catch (Exception e)
         {
             writer.Complete(e);
+        }
+        finally
+        {
+            stopped.TrySetResult();
         }
     }
 }

@@ -30,8 +30,9 @@ internal static class ServiceScript
         var wait = options.Wait.TotalSeconds;
         var polls = (int)Math.Round(1 / ServiceDefaults.PollInterval.TotalSeconds);
         return Select(options, manager, action) +
-               // The clock in milliseconds: bash's SECONDS counts whole seconds, so a 2 s wait could end after 1.1 s.
-               "tick() { if [ -n \"${EPOCHREALTIME-}\" ]; then ms=${EPOCHREALTIME/[.,]/}; ms=$((10#$ms / 1000)); else ms=$(($(date +%s%N) / 1000000)); fi; }\n" +
+               // A monotonic clock in milliseconds (uptime's hundredths, no fork, any bash): bash's SECONDS counts
+               // whole seconds, so a 2 s wait could end after 1.1 s.
+               "tick() { local u; read -r u _ </proc/uptime; u=${u/./}; ms=$((10#$u * 10)); }\n" +
                $"want={want}; tick; end=$((ms + {Math.Ceiling(options.Wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)}))\n" +
                (probePort ? PortFunction(options.Port!.Value) : "") +
                "reached() { case $want:$1 in running:running|stopped:stopped|stopped:failed) return 0;; *) return 1;; esac; }\n" +
