@@ -25,7 +25,25 @@ internal static class LogCommand
             {
                 if (ui.Json)
                 {
-                    ui.Data(JsonSerializer.Serialize(r));
+                    // One JSON object per line, keyed as the other --json outputs, the event by name as in the text lines.
+                    ui.Data(JsonSerializer.Serialize(new
+                    {
+                        sequence = r.Sequence,
+                        run = r.RunId,
+                        time = r.Time,
+                        @operator = r.Operator,
+                        host = r.Host,
+                        phase = r.Phase,
+                        step = r.StepId,
+                        stepIndex = r.StepIndex,
+                        @event = r.Event.ToString(),
+                        command = r.Command,
+                        exitCode = r.ExitCode,
+                        durationMs = r.Duration is { } duration ? Math.Round(duration.TotalMilliseconds, 1) : (double?)null,
+                        result = r.Result,
+                        output = r.Output,
+                        data = r.Data,
+                    }));
                     continue;
                 }
 

@@ -55,6 +55,17 @@ public sealed class ShopDowngradeTests
         var log = await shop.CliAsync("log", run);
         Assert.Contains("UndoSucceeded", log.Stdout, StringComparison.Ordinal);
         Assert.Contains("RollbackStarted", log.Stdout, StringComparison.Ordinal);
+
+        // And with --json, one object per record: events by name, in sequence, commands with their duration
+        var lines = (await shop.CliAsync("log", run, "--json")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(log.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, lines.Count);
+        Assert.All(lines, l => Assert.Equal(run, l.GetProperty("run").GetString()));
+        Assert.Equal("RunStarted", lines[0].GetProperty("event").GetString());
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == "UndoSucceeded");
+        Assert.Contains(lines, l => l.GetProperty("event").GetString() == "Command" && l.GetProperty("durationMs").GetDouble() >= 0);
+        var sequence = lines.Select(l => l.GetProperty("sequence").GetInt64()).ToList();
+        Assert.Equal(sequence.Order(), sequence);
     }
 
     [Fact]
