@@ -62,8 +62,10 @@ async Task<ProbeResult> ProbeAsync(string url, CancellationToken token)
                 version = doc.RootElement.TryGetProperty("version", out var v) ? v.GetString() ?? "?" : "?";
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException)
+        catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException or JsonException)
         {
+            // IOException: the body broke off (HttpIOException), as when the service stops mid-answer. It
+            // ended a run of the benchmark once (SIGABRT in Ansible's round): a failed probe, not a crash.
         }
 
         probes++;
