@@ -66,8 +66,9 @@ internal abstract class PackageManager
     public static string Inspect => """
         cur=$(query); echo "installed=${cur%%|*}"
         # Done only when the version is there and, with H=1, held too (a run killed between dpkg and the hold is not done).
-        if is_ok "$V" && { [ "$H" != 1 ] || [ "$(held)" = true ]; }; then done=true; echo "done=true"; else done=false; fi
-        if [ "$PREPARE" = 1 ] || [ "$done" = false ]; then echo "held=$(held)"; save_conffiles || { echo "cannot copy the conffiles to $SAVED" >&2; exit 3; }; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
+        h=$(held)
+        if is_ok "$V" && { [ "$H" != 1 ] || [ "$h" = true ]; }; then done=true; echo "done=true"; else done=false; fi
+        if [ "$PREPARE" = 1 ] || [ "$done" = false ]; then echo "held=$h"; save_conffiles || { echo "cannot copy the conffiles to $SAVED" >&2; exit 3; }; leftovers | sed 's/^/leftover=/'; echo "prepared=true"; fi
         """;
 
     /// <summary>Installs <c>pkgfile $V</c> (verified again), holds when <c>H=1</c>; prints <c>after=</c>, <c>leftover=</c>, <c>note=</c>.</summary>
