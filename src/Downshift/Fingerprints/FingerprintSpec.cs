@@ -44,6 +44,13 @@ public sealed partial record FingerprintSpec
         };
     }
 
+    /// <summary>This spec without its databases, and without the differences it expects of them (see <see cref="HostFingerprint.WithoutDatabases"/>).</summary>
+    public FingerprintSpec WithoutDatabases() => this with
+    {
+        Databases = [],
+        ExpectedDifferences = [.. ExpectedDifferences.Where(e => e.Section != FingerprintSections.Databases)],
+    };
+
     /// <summary>Every problem (empty when the spec can be used), with the key a plan would spell.</summary>
     public IReadOnlyList<FingerprintSpecProblem> Validate()
     {

@@ -89,7 +89,7 @@ public sealed record HostFingerprint
         new(FingerprintSections.Databases, Databases),
     ];
 
-    /// <summary>This fingerprint as one taken without its declared databases (as a spec with <c>Databases = []</c> takes it).</summary>
+    /// <summary>This fingerprint as one taken without its declared databases (as <see cref="FingerprintSpec.WithoutDatabases"/> takes it).</summary>
     public HostFingerprint WithoutDatabases() =>
         this with { Databases = new(), Declared = Declared with { Databases = [] } };
 

@@ -159,13 +159,9 @@ internal sealed class HostStateProof(FingerprintSpec spec, IHostTransport transp
         before ??= Journaled() ?? throw DownshiftException.InvalidState(
             $"the journal holds no fingerprint of '{host}' from before the change (the run began before its plan declared 'fingerprint:', or with an older Downshift)");
         observer.Message(host, $"fingerprint {when}");
-        if (databases)
-        {
-            return FingerprintDiff.Compare(before, await CollectAsync(spec, cancellationToken), spec.ExpectedDifferences);
-        }
-
-        var now = await CollectAsync(spec with { Databases = [] }, cancellationToken);
-        return FingerprintDiff.Compare(before.WithoutDatabases(), now, [.. spec.ExpectedDifferences.Where(e => e.Section != FingerprintSections.Databases)]);
+        var scope = databases ? spec : spec.WithoutDatabases();
+        var now = await CollectAsync(scope, cancellationToken);
+        return FingerprintDiff.Compare(databases ? before : before.WithoutDatabases(), now, scope.ExpectedDifferences);
     }
 
     /// <summary>Keeps the journal's copy (what a resume reads) when it equals the one taken; else says why not (secret redaction changed it).</summary>
