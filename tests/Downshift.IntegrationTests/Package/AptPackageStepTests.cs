@@ -137,9 +137,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
         // Given shopd 2.3.0 with an edited conffile, and a step that takes the package's conffile, without hold
         await InstallAsync("2.3.0", editConf: true);
         var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Conffiles = ConffilePolicy.New, Hold = false };
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + "-confnew", options);
-        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await StagedAsync(options, "-confnew");
 
         // When checked, prepared and executed
         Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
@@ -178,9 +176,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
         await lab.CheckedExecAsync(Host, "dpkg --remove shopd >/dev/null");
         Assert.Equal("2.3.0 rc ", await StatusAsync());
         var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Conffiles = ConffilePolicy.New, Hold = false };
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + "-absent", options);
-        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await StagedAsync(options, "-absent");
 
         // When checked, prepared, executed and undone
         Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));
@@ -203,11 +199,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     {
         // Given a downgrade staged while shopd changed alone (so execute tries dpkg -i first)
         await InstallAsync("2.3.0", editConf: false);
-        var options = Options("2.1.0");
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + "-dependent", options);
-        var staged = await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
-        Assert.True(staged.IsSuccess, staged.Detail);
+        var (executor, context, staged) = await StagedAsync(Options("2.1.0"), "-dependent");
         Assert.Contains("no other package changes", staged.Detail, StringComparison.Ordinal);
 
         // And then, before the change, a package that needs shopd >= 2.3.0 arrives
@@ -230,10 +222,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     {
         // Given shopd 2.3.0 unpacked again but not configured (iU), as an interrupted dpkg leaves it
         await InstallAsync("2.3.0", editConf: false);
-        var options = Options("2.1.0");
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + "-unpacked", options);
-        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await StagedAsync(Options("2.1.0"), "-unpacked");
         await lab.CheckedExecAsync(Host, $"dpkg --unpack {Work}-unpacked/shopd_2.3.0.deb >/dev/null");
         Assert.Equal("2.3.0 iU ", await StatusAsync());
 
@@ -252,10 +241,7 @@ public sealed class AptPackageStepTests(PackageLab lab)
     {
         // Given shopd 2.1.0 installed but not held, as a run killed between dpkg and the hold leaves it
         await InstallAsync("2.1.0", editConf: false);
-        var options = Options("2.1.0");
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + "-unheld", options);
-        Assert.True((await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await StagedAsync(Options("2.1.0"), "-unheld");
         var installs = await InstallCountAsync();
 
         // When checked (hold: true is part of the step's effect), prepared and executed
@@ -279,6 +265,16 @@ public sealed class AptPackageStepTests(PackageLab lab)
     private static PackageOptions Options(string version) => new() { Name = "shopd", Version = version };
 
     private static IStagingStep Stage(IStepExecutor executor) => Assert.IsAssignableFrom<IStagingStep>(executor);
+
+    /// <summary>A step with <paramref name="options"/> in its own work directory (<c>Work</c> + <paramref name="suffix"/>), staged successfully.</summary>
+    private async Task<(IStepExecutor Executor, StepContext Context, StepOutcome Staged)> StagedAsync(PackageOptions options, string suffix)
+    {
+        var executor = Executor(options);
+        var context = lab.Context(Host, Work + suffix, options);
+        var staged = await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        Assert.True(staged.IsSuccess, staged.Detail);
+        return (executor, context, staged);
+    }
 
     private static IStepExecutor Executor(PackageOptions options) => new PackageStepKind().CreateExecutor(options);
 
