@@ -174,6 +174,12 @@ crash() {
     # KS="K K …" kills at those records only (a re-run of a region of the table); else every STEP-th until the run ends unkilled.
     local picks=(${KS:-}) pick=0
     k=${picks[0]:-1}
+    # The next K: KS's next pick, or K + STEP; false when KS has none left.
+    next_kill_point() {
+        if ((${#picks[@]} == 0)); then k=$((k + step)); return 0; fi
+        pick=$((pick + 1)); ((pick < ${#picks[@]})) || return 1
+        k=${picks[$pick]}
+    }
     while :; do
         reset_hosts
         local before; before=$(order_ids)
@@ -191,8 +197,7 @@ crash() {
             printf '| %s | — | %s | — | — | — | **RED** | the run ended %s after %s records, not killed and not as the clean run (%s) |\n' \
                 "$k" "$kill_code" "$kill_code" "$n" "$clean_exit" >>"$rows"
             log "$label K=$k: the run ended $kill_code after $n records: RED"
-            pick=$((pick + 1)); k=$([[ ${#picks[@]} -gt 0 ]] && echo "${picks[$pick]:-0}" || echo $((k + step)))
-            [[ $k == 0 ]] && break
+            next_kill_point || break
             continue
         fi
         local event; event=$(sqlite3 -separator ' ' "$DOWNSHIFT_JOURNAL" "select event, coalesce(host,''), coalesce(step_id,'') from records where run_id='$run' order by sequence desc limit 1")
@@ -214,8 +219,7 @@ crash() {
             "$kept ($(echo "$before" | wc -w) → $(echo "$after" | wc -w))" "$([[ $verdict == green ]] && echo '**green**' || echo '**RED**')" "$note" >>"$rows"
         per_kill=$(( ($(date +%s) - crash_started) / (green + red) ))
         log "$label K=$k $event: resume $resume_code, $state, orders kept $kept: $verdict (${per_kill}s per kill point)"
-        pick=$((pick + 1)); k=$([[ ${#picks[@]} -gt 0 ]] && echo "${picks[$pick]:-0}" || echo $((k + step)))
-        [[ $k == 0 ]] && break
+        next_kill_point || break
     done
     crash_green=$((crash_green + green)); crash_red=$((crash_red + red))
     {
