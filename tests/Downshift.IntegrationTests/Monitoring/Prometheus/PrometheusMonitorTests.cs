@@ -178,7 +178,7 @@ public sealed class PrometheusMonitorTests(PrometheusStack stack) : IClassFixtur
     {
         var file = Sh.Quote(Path.Combine(stack.TextfileDirectory, "plan.prom"));
         var path = work.Combine("plan.yaml");
-        var scraped = $"http://127.0.0.1:{stack.PrometheusPort.ToString(CultureInfo.InvariantCulture)}/api/v1/query";
+        var scraped = HostPlaceholders.Expand(PrometheusUrl, HostEntry.Local) + "/api/v1/query";
         await File.WriteAllTextAsync(path, $$$"""
             downshift: 1
             name: prom-rule
