@@ -56,8 +56,7 @@ public sealed class SupervisorClientTests : IAsyncLifetime
     public async Task Start_ConfigWithExpansion_HandsOverToSupervisorctlAndStillWorks()
     {
         // Given a config whose serverurl only supervisor itself can expand
-        var expanding = Path.Combine(supervisor.Harness.Root, "ctl-here.conf");
-        await System.IO.File.WriteAllTextAsync(expanding, "[supervisorctl]\nserverurl=unix://%(here)s/supervisor.sock\n", TestContext.Current.CancellationToken);
+        var expanding = await ConfigAsync("ctl-here.conf", "[supervisorctl]\nserverurl=unix://%(here)s/supervisor.sock");
 
         // When the client is asked to start and then to read the status through it
         var start = await ClientAsync("start", "web", expanding);
@@ -71,7 +70,77 @@ public sealed class SupervisorClientTests : IAsyncLifetime
         await ClientAsync("stop", "web", expanding);
     }
 
+    [Fact]
+    public async Task StartStatusStop_HttpServerUrlWithLogin_DoneOverXmlRpcWithoutSupervisorctl()
+    {
+        // Given a config that names supervisord's TCP interface the way people write it: spaces, `:` as
+        // the delimiter, a capitalised option name, inline comments, a second [supervisorctl] section
+        var http = await ConfigAsync("ctl-http.conf", $"""
+            ; the operators' client config
+            [supervisorctl]
+            serverurl = http://localhost:9001
+            [unix_http_server]
+            file=/nonexistent.sock
+            [supervisorctl]
+            serverurl = http://127.0.0.1:{supervisor.RpcPort} ; TCP, not the socket
+            Username: {SupervisorHost.RpcUser}
+            password={SupervisorHost.RpcPassword}   # the login
+            """);
+
+        // When the client starts, reads and stops a program through it
+        var start = await ClientAsync("start", "web", http);
+        var status = await ClientAsync("status", "web", http);
+        var stop = await ClientAsync("stop", "web", http);
+
+        // Then it logged in over HTTP itself, and supervisord did each
+        Assert.Equal((0, "web: started"), (start.ExitCode, start.StdoutText.Trim()));
+        Assert.StartsWith("web RUNNING pid ", status.StdoutText, StringComparison.Ordinal);
+        Assert.Equal((0, "web: stopped"), (stop.ExitCode, stop.StdoutText.Trim()));
+        Assert.Contains(" STOPPED ", await supervisor.StatusAsync("web"), StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(Marker), "the client called supervisorctl although it could talk to supervisord itself");
+    }
+
+    [Fact]
+    public async Task Status_WrongPassword_HandsOverToSupervisorctlWhichSaysSo()
+    {
+        var wrong = await ConfigAsync("ctl-wrong.conf", $"""
+            [supervisorctl]
+            serverurl=http://127.0.0.1:{supervisor.RpcPort}
+            username={SupervisorHost.RpcUser}
+            password=not-it
+            """);
+
+        var status = await ClientAsync("status", "web", wrong);
+
+        Assert.True(System.IO.File.Exists(Marker), "the client did not hand over to supervisorctl after supervisord refused the login");
+        Assert.NotEqual(0, status.ExitCode);
+        Assert.Contains("authentication", status.StdoutText + status.Stderr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Status_ValueContinuedOnTheNextLine_HandsOverToSupervisorctl()
+    {
+        // A continued value is configparser's to join: the client does not guess, supervisorctl reads it.
+        var continued = await ConfigAsync("ctl-continued.conf", $"""
+            [supervisorctl]
+            serverurl=unix://{supervisor.Harness.Root}/supervisor.sock
+            username=
+              someone
+            """);
+
+        await ClientAsync("status", "web", continued);
+
+        Assert.True(System.IO.File.Exists(Marker), "the client read a continued value itself");
+    }
+
     private string Marker => Path.Combine(supervisor.Harness.Root, "supervisorctl-called");
+
+    private async Task<string> ConfigAsync(string fileName, string text)
+    {
+        var path = Path.Combine(supervisor.Harness.Root, fileName);
+        await System.IO.File.WriteAllTextAsync(path, text + "\n", TestContext.Current.CancellationToken);
+        return path;
+    }
 
     private async Task<CommandResult> ClientAsync(string action, string program, string config)
     {

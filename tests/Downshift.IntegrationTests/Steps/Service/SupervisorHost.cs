@@ -14,13 +14,21 @@ public sealed class SupervisorHost : IAsyncDisposable
 {
     private readonly StepHarness harness;
 
-    private SupervisorHost(StepHarness harness, int port)
+    private SupervisorHost(StepHarness harness, int port, int rpcPort)
     {
         this.harness = harness;
         Port = port;
+        RpcPort = rpcPort;
     }
 
     public int Port { get; }
+
+    /// <summary>supervisord's XML-RPC over TCP on 127.0.0.1, login <see cref="RpcUser"/> / <see cref="RpcPassword"/> (the config's own client uses the socket).</summary>
+    public int RpcPort { get; }
+
+    public const string RpcUser = "ops";
+
+    public const string RpcPassword = "s3cret";
 
     public string Config => Path.Combine(harness.Root, "supervisord.conf");
 
@@ -28,12 +36,16 @@ public sealed class SupervisorHost : IAsyncDisposable
 
     public static async Task<SupervisorHost> StartAsync()
     {
-        var host = new SupervisorHost(new StepHarness(), Ports.GetFreeTcpPort());
+        var host = new SupervisorHost(new StepHarness(), Ports.GetFreeTcpPort(), Ports.GetFreeTcpPort());
         var dir = host.harness.Root;
         var port = host.Port.ToString(CultureInfo.InvariantCulture);
         await System.IO.File.WriteAllTextAsync(host.Config, $"""
             [unix_http_server]
             file={dir}/supervisor.sock
+            [inet_http_server]
+            port=127.0.0.1:{host.RpcPort.ToString(CultureInfo.InvariantCulture)}
+            username={RpcUser}
+            password={RpcPassword}
             [supervisord]
             pidfile={dir}/supervisord.pid
             logfile={dir}/supervisord.log
