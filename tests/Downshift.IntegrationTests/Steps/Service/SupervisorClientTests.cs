@@ -133,6 +133,41 @@ public sealed class SupervisorClientTests : IAsyncLifetime
         Assert.True(System.IO.File.Exists(Marker), "the client read a continued value itself");
     }
 
+    [Fact]
+    public async Task Restart_OverXmlRpc_StopsThenStartsWithoutSupervisorctl()
+    {
+        await ClientAsync("start", "web", supervisor.Config);
+        var before = await supervisor.StatusAsync("web");
+
+        var restart = await ClientAsync("restart", "web", supervisor.Config);
+
+        Assert.Equal((0, "web: stopped\nweb: started"), (restart.ExitCode, restart.StdoutText.Trim()));
+        var after = await supervisor.StatusAsync("web");
+        Assert.Contains(" RUNNING ", after, StringComparison.Ordinal);
+        Assert.NotEqual(Pid(before), Pid(after));
+        Assert.False(System.IO.File.Exists(Marker), "the client called supervisorctl although it could talk to supervisord itself");
+        await ClientAsync("stop", "web", supervisor.Config);
+    }
+
+    [Fact]
+    public async Task Status_DefaultSection_HandsOverToSupervisorctl()
+    {
+        // [DEFAULT] values apply to [supervisorctl] in supervisorctl's parser: the client does not guess, it hands over.
+        var defaults = await ConfigAsync("ctl-default.conf", $"""
+            [DEFAULT]
+            serverurl=unix://{supervisor.Harness.Root}/supervisor.sock
+            [supervisorctl]
+            """);
+
+        var status = await ClientAsync("status", "web", defaults);
+
+        Assert.True(System.IO.File.Exists(Marker), "the client read a config with a [DEFAULT] section itself");
+        Assert.Contains("web", status.StdoutText, StringComparison.Ordinal);
+    }
+
+    private static string Pid(string status) =>
+        System.Text.RegularExpressions.Regex.Match(status, @"pid (\d+)").Groups[1].Value;
+
     private string Marker => Path.Combine(supervisor.Harness.Root, "supervisorctl-called");
 
     private async Task<string> ConfigAsync(string fileName, string text)

@@ -36,7 +36,14 @@ public sealed class SupervisorHost : IAsyncDisposable
 
     public static async Task<SupervisorHost> StartAsync()
     {
-        var host = new SupervisorHost(new StepHarness(), Ports.GetFreeTcpPort(), Ports.GetFreeTcpPort());
+        var webPort = Ports.GetFreeTcpPort();
+        var rpcPort = Ports.GetFreeTcpPort();
+        while (rpcPort == webPort)
+        {
+            rpcPort = Ports.GetFreeTcpPort();
+        }
+
+        var host = new SupervisorHost(new StepHarness(), webPort, rpcPort);
         var dir = host.harness.Root;
         var port = host.Port.ToString(CultureInfo.InvariantCulture);
         await System.IO.File.WriteAllTextAsync(host.Config, $"""

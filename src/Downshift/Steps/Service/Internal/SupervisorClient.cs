@@ -9,10 +9,12 @@ namespace Downshift.Steps.Service.Internal;
 /// supervisorctl ~120 ms of CPU, this client 11 ms. It imports only what the interpreter has at hand
 /// (<c>_socket</c>, <c>expat</c>): written with <c>http.client</c>, <c>xmlrpc.client</c> and
 /// <c>configparser</c> it cost 37 ms, two thirds of it in their imports. The client prints what
-/// supervisorctl prints (<c>NAME STATE description</c>, <c>NAME: stopped</c>), and where it cannot do
-/// the job — a config it is not sure to read as supervisorctl does (<c>%(ENV_X)s</c> expansions, a
-/// continued value), a URL that is not unix:// or http://, a socket that refuses it, an answer that is
-/// not HTTP 200 — it hands over to <c>supervisorctl</c> with the same arguments (exec), so nothing is lost.
+/// supervisorctl prints (<c>NAME STATE description</c>, <c>NAME: stopped</c>). Where it cannot do the
+/// job before anything was sent — a config it is not sure to read as supervisorctl does (a
+/// <c>[DEFAULT]</c> section, a <c>%</c>, a continued value), a URL that is not unix:// or http://, a
+/// socket that refuses it, a login refused — it hands over to <c>supervisorctl</c> with the same
+/// arguments (exec; a restart whose stop is done hands over its start). A start or stop whose answer
+/// cannot be read is never handed over: the request went out, so it exits 3 and the caller reads the state.
 /// </summary>
 internal static class SupervisorClient
 {
@@ -20,7 +22,8 @@ internal static class SupervisorClient
     /// The program and arguments that run ACTION (status, start, stop, restart) on NAME: start and stop wait
     /// as supervisorctl's do (startsecs, stopwaitsecs); a start of a program already started (also while
     /// STARTING or BACKOFF) or a stop of one not running (also while STOPPING) exits 3, so the caller reads
-    /// the state; a spawn error or an unknown program in a start or stop exits 7, an unknown program in a status 4.
+    /// the state (as does a start or stop whose answer cannot be read); a spawn error or an unknown program in
+    /// a start or stop exits 7, an unknown program in a status 4.
     /// A status with an empty NAME prints every program, one line each, as <c>supervisorctl status</c> does.
     /// </summary>
     public static IReadOnlyList<string> CommandWords(string action, string name, string? config) =>
@@ -28,46 +31,58 @@ internal static class SupervisorClient
 
     private const string Script = """
         import os, sys
-        from xml.parsers import expat
-        try:
-            import _socket as net  # the C module behind socket, without socket's imports
-        except ImportError:
-            import socket as net
         action, name, conf = sys.argv[1], sys.argv[2], sys.argv[3]
+        # What supervisorctl is handed when this client cannot do the job; a restart whose stop is done hands over its start.
+        handover = [action]
         def supervisorctl():
             sys.stdout.flush()
-            os.execvp("supervisorctl", ["supervisorctl"] + (["-c", conf] if conf else []) + [action] + ([name] if name else []))
+            os.execvp("supervisorctl", ["supervisorctl"] + (["-c", conf] if conf else []) + handover + ([name] if name else []))
+        try:
+            import pyexpat as expat  # the C parser itself, without the xml package
+            try:
+                import _socket as net  # the C module behind socket, without socket's imports
+            except ImportError:
+                import socket as net
+        except ImportError:
+            supervisorctl()
         # supervisorctl's own search order when no -c is given (its 'here' is /usr for /usr/bin/supervisorctl).
         found = [conf] if conf else [p for p in ("/usr/etc/supervisord.conf", "/usr/supervisord.conf", "supervisord.conf", "etc/supervisord.conf", "/etc/supervisord.conf", "/etc/supervisor/supervisord.conf") if os.path.exists(p)][:1]
-        # [supervisorctl] read as supervisorctl's parser reads it: option names case-blind, = or :, a ; or # at the
-        # start or after a space starts a comment, the last value wins. None when this reader is not sure (a value
-        # continued on the next line, no such section): supervisorctl then reads the file itself.
+        # [supervisorctl] as supervisorctl's parser (configparser's) reads it: inline ; and # comments found the way it
+        # finds them, option names case-blind, = or :, the last value wins. None where this reader is not sure to read
+        # the file the same way (a [DEFAULT] section, a continued value, an option outside a section, an empty name):
+        # supervisorctl then reads it itself.
         def settings(path):
-            values, section, key, seen = {}, None, None, False
+            values, section, key, indent, seen = {}, None, None, 0, False
             with open(path, encoding="utf-8") as lines:
                 for line in lines:
-                    cut = len(line)
-                    for mark in ";#":
-                        at = line.find(mark)
-                        while at > 0 and not line[at - 1].isspace():
+                    cut, marks = None, {";": -1, "#": -1}
+                    while cut is None and marks:
+                        following = {}
+                        for mark, at in marks.items():
                             at = line.find(mark, at + 1)
-                        if at >= 0:
-                            cut = min(cut, at)
-                    text = line[:cut].strip()
-                    if not text or line.lstrip()[:1] in (";", "#"):
+                            if at >= 0:
+                                following[mark] = at
+                                if at == 0 or line[at - 1].isspace():
+                                    cut = at if cut is None else min(cut, at)
+                        marks = following
+                    text = "" if line.strip().startswith((";", "#")) else line[:cut].strip()
+                    if not text:
                         continue
-                    if line[0].isspace() and key is not None:
+                    depth = len(line) - len(line.lstrip())
+                    if key is not None and depth > indent:
                         if section == "supervisorctl":
                             return None
                         continue
-                    if text.startswith("[") and text.endswith("]"):
-                        section, key = text[1:-1], None
+                    if text.startswith("[") and "]" in text:
+                        section, key = text[1:text.rindex("]")], None
+                        if section in ("DEFAULT", ""):
+                            return None
                         seen = seen or section == "supervisorctl"
                         continue
                     ends = [i for i in (text.find("="), text.find(":")) if i >= 0]
-                    if not ends:
+                    if section is None or not ends or not text[:min(ends)].strip():
                         return None
-                    key = text[:min(ends)].strip().lower()
+                    key, indent = text[:min(ends)].strip().lower(), depth
                     if section == "supervisorctl":
                         values[key] = text[min(ends) + 1:].strip()
             return values if seen else None
@@ -79,15 +94,22 @@ internal static class SupervisorClient
             supervisorctl()
         url = values.get("serverurl", "http://localhost:9001")
         user, password = values.get("username"), values.get("password")
-        if any("%(" in v for v in (url, user or "", password or "")) or (user and not password) or not url.startswith(("unix://", "http://")):
+        if any("%" in v for v in (url, user or "", password or "")) or (user and not password) or not url.startswith(("unix://", "http://")):
             supervisorctl()
         class Fault(Exception):
             def __init__(self, code, text):
                 self.faultCode, self.faultString = code, text
+        # Sent, but what came back cannot be read: the action may have happened, so it is never handed over again.
+        class Unanswered(Exception):
+            pass
         def connect():
             if url.startswith("unix://"):
                 connection = net.socket(net.AF_UNIX, net.SOCK_STREAM)
-                connection.connect(os.path.expanduser(url[7:]))
+                try:
+                    connection.connect(os.path.expanduser(url[7:]))
+                except OSError:
+                    connection.close()
+                    raise
                 return connection
             where, port = url[7:].split("/", 1)[0], "80"
             if where.startswith("["):
@@ -95,7 +117,7 @@ internal static class SupervisorClient
                 port = rest[1:] or port
             elif ":" in where:
                 where, port = where.rsplit(":", 1)
-            error = OSError(f"cannot resolve {where}")
+            error = OSError("cannot resolve " + where)
             for family, kind, proto, _, address in net.getaddrinfo(where, int(port), 0, net.SOCK_STREAM):
                 connection = net.socket(family, kind, proto)
                 try:
@@ -107,9 +129,9 @@ internal static class SupervisorClient
             raise error
         def xml(value):
             if isinstance(value, bool):
-                return f"<boolean>{int(value)}</boolean>"
+                return "<boolean>%d</boolean>" % value
             return "<string>" + str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</string>"
-        # The response as (tag, children, text) nodes; then XML-RPC's values: struct, array, and the scalars.
+        # The answer as (tag, children, text) nodes; then XML-RPC's values: struct, array and the scalars.
         def tree(body):
             root = ("", [], [])
             path = [root]
@@ -143,11 +165,11 @@ internal static class SupervisorClient
             return text
         def call(method, *args):
             body = ("<?xml version='1.0'?><methodCall><methodName>" + method + "</methodName><params>"
-                    + "".join(f"<param><value>{xml(a)}</value></param>" for a in args) + "</params></methodCall>").encode()
-            head = ["POST /RPC2 HTTP/1.0", "Host: localhost", "Content-Type: text/xml", f"Content-Length: {len(body)}"]
+                    + "".join("<param><value>" + xml(a) + "</value></param>" for a in args) + "</params></methodCall>").encode()
+            head = ["POST /RPC2 HTTP/1.0", "Host: localhost", "Content-Type: text/xml", "Content-Length: %d" % len(body)]
             if user:
                 import base64
-                head.append("Authorization: Basic " + base64.b64encode(f"{user}:{password}".encode()).decode())
+                head.append("Authorization: Basic " + base64.b64encode((user + ":" + password).encode()).decode())
             connection = connect()
             try:
                 connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode() + body)
@@ -157,36 +179,43 @@ internal static class SupervisorClient
                     if not chunk:
                         break
                     chunks.append(chunk)
+            except OSError as e:
+                raise Unanswered(str(e))
             finally:
                 connection.close()
             header, _, content = b"".join(chunks).partition(b"\r\n\r\n")
             status = header.split(b"\r\n", 1)[0].split()
-            if len(status) < 2 or status[1] != b"200" or b"chunked" in header.lower():
-                raise ConnectionError(f"HTTP {b' '.join(status[1:]).decode(errors='replace')}")
-            response = tree(content)
-            if response[1] and response[1][0][0] == "fault":
-                fault = value(child(response[1][0], "value"))
-                raise Fault(fault["faultCode"], fault["faultString"])
-            return value(child(child(child(response, "params"), "param"), "value"))
+            if len(status) >= 2 and status[1] in (b"401", b"403", b"404", b"405"):
+                raise ConnectionError("HTTP " + status[1].decode())  # refused: nothing was done
+            try:
+                if len(status) < 2 or status[1] != b"200" or b"chunked" in header.lower():
+                    raise ValueError("HTTP " + b" ".join(status[1:]).decode(errors="replace"))
+                response = tree(content)
+                if response[1] and response[1][0][0] == "fault":
+                    fault = value(child(response[1][0], "value"))
+                    raise Fault(int(fault["faultCode"]), str(fault["faultString"]))
+                return value(child(child(child(response, "params"), "param"), "value"))
+            except (ValueError, LookupError, StopIteration, TypeError, AttributeError, expat.ExpatError) as e:
+                raise Unanswered(str(e) or type(e).__name__)
         ALREADY = {"start": 60, "stop": 70}
         # supervisorctl's words for supervisord's faults, so messages read the same either way.
         WORDS = {10: "no such process", 20: "no such file", 21: "file is not executable", 40: "abnormal termination", 50: "spawn error", 60: "already started", 70: "not running"}
         def error(fault):
-            return f"{name}: ERROR ({WORDS.get(fault.faultCode, fault.faultString)})"
+            return "%s: ERROR (%s)" % (name, WORDS.get(fault.faultCode, fault.faultString))
         try:
-            if action == "status" and not name:
-                for info in call("supervisor.getAllProcessInfo"):
-                    label = info["name"] if info["group"] == info["name"] else f"{info['group']}:{info['name']}"
-                    print(f"{label} {info['statename']} {info['description']}")
-                sys.exit(0)
             if action == "status":
-                info = call("supervisor.getProcessInfo", name)
-                print(f"{name} {info['statename']} {info['description']}")
+                try:
+                    infos = call("supervisor.getAllProcessInfo") if not name else [call("supervisor.getProcessInfo", name)]
+                    lines = [(name or (i["name"] if i["group"] == i["name"] else i["group"] + ":" + i["name"])) + " " + i["statename"] + " " + i["description"] for i in infos]
+                except (Unanswered, LookupError, TypeError):
+                    supervisorctl()  # a read: handing it over changes nothing
+                print("\n".join(lines))
                 sys.exit(0)
             for step in (("stop", "start") if action == "restart" else (action,)):
                 try:
-                    call(f"supervisor.{step}Process", name, True)
-                    print(f"{name}: {step}ped" if step == "stop" else f"{name}: started")
+                    call("supervisor." + step + "Process", name, True)
+                    print(name + (": stopped" if step == "stop" else ": started"))
+                    handover = ["start"]
                 except Fault as fault:
                     print(error(fault))
                     if fault.faultCode != ALREADY[step]:
@@ -195,10 +224,14 @@ internal static class SupervisorClient
                     # not a success the caller may trust without reading the state.
                     if action != "restart" or step == "start":
                         sys.exit(3)
+                except Unanswered as e:
+                    # The request went out: doing it again could stop or start twice. The caller reads the state.
+                    print("%s: ERROR (no readable answer from supervisord to %s: %s)" % (name, step, e))
+                    sys.exit(3)
         except Fault as fault:
             print(error(fault))
             sys.exit(4)
-        except (OSError, ValueError, LookupError, StopIteration, expat.ExpatError):
-            supervisorctl()
+        except (OSError, ValueError):
+            supervisorctl()  # nothing was sent (no connection, a login refused) or nothing done yet
         """;
 }
