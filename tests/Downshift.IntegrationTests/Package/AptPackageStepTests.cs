@@ -267,14 +267,8 @@ public sealed class AptPackageStepTests(PackageLab lab)
     private static IStagingStep Stage(IStepExecutor executor) => Assert.IsAssignableFrom<IStagingStep>(executor);
 
     /// <summary>A step with <paramref name="options"/> in its own work directory (<c>Work</c> + <paramref name="suffix"/>), staged successfully.</summary>
-    private async Task<(IStepExecutor Executor, StepContext Context, StepOutcome Staged)> StagedAsync(PackageOptions options, string suffix)
-    {
-        var executor = Executor(options);
-        var context = lab.Context(Host, Work + suffix, options);
-        var staged = await Stage(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
-        Assert.True(staged.IsSuccess, staged.Detail);
-        return (executor, context, staged);
-    }
+    private Task<(IStepExecutor Executor, StepContext Context, StepOutcome Staged)> StagedAsync(PackageOptions options, string suffix) =>
+        lab.StagedAsync(Host, Work + suffix, options);
 
     private static IStepExecutor Executor(PackageOptions options) => new PackageStepKind().CreateExecutor(options);
 

@@ -22,13 +22,10 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         // Given shopd 2.3.0 installed by dnf (the host also has dpkg, so the manager is named)
         await InstallAsync("2.3.0");
         var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Manager = "dnf" };
-        var executor = new PackageStepKind().CreateExecutor(options);
-        var context = lab.Context(Host, Work, options);
 
         // When staged: both rpms are saved, nothing changes
-        var staged = await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
+        var (executor, context, staged) = await lab.StagedAsync(Host, Work, options);
         TestContext.Current.TestOutputHelper?.WriteLine($"staged: {staged.Detail}");
-        Assert.True(staged.IsSuccess, staged.Detail);
         Assert.Equal("shopd-2.1.0.rpm\nshopd-2.3.0-1.rpm", (await lab.CheckedExecAsync(Host, $"cd {Work} && ls *.rpm")).Trim());
         Assert.Equal("2.3.0-1", await VersionAsync());
 
@@ -73,9 +70,7 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         // Given shopd 2.3.0, and a 2.2.0 rpm whose %pre fails
         await InstallAsync("2.3.0");
         var options = new PackageOptions { Name = "shopd", Version = "2.2.0", Manager = "dnf" };
-        var executor = new PackageStepKind().CreateExecutor(options);
-        var context = lab.Context(Host, Work + "-broken", options);
-        Assert.True((await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await lab.StagedAsync(Host, Work + "-broken", options);
 
         // When executed
         var prepared = await executor.PrepareAsync(context, Token).WaitAsync(PackageLab.Timeout, Token);
@@ -98,9 +93,7 @@ public sealed class DnfPackageStepTests(PackageLab lab)
         await InstallAsync("2.3.0");
         await lab.CheckedExecAsync(Host, $"printf '{EditedConf.Replace("\n", "\\n", StringComparison.Ordinal)}' > {Conf}");
         var options = new PackageOptions { Name = "shopd", Version = "2.1.0", Manager = "dnf", Conffiles = ConffilePolicy.New, Hold = false };
-        var executor = new PackageStepKind().CreateExecutor(options);
-        var context = lab.Context(Host, Work + "-confnew", options);
-        Assert.True((await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, Token).WaitAsync(PackageLab.Timeout, Token)).IsSuccess);
+        var (executor, context, _) = await lab.StagedAsync(Host, Work + "-confnew", options);
 
         // When checked, prepared and executed: 2.1.0's file in place, the admin's kept as .rpmsave
         Assert.Equal(CheckResult.NotDone, await executor.CheckAsync(context, Token).WaitAsync(PackageLab.Timeout, Token));

@@ -2,6 +2,7 @@ using Downshift.Hosts;
 using Downshift.IntegrationTests.Fleet;
 using Downshift.Plans;
 using Downshift.Steps;
+using Downshift.Steps.Package;
 
 namespace Downshift.IntegrationTests.Package;
 
@@ -50,6 +51,17 @@ public sealed class PackageLab : IAsyncLifetime
         PlanDirectory = RepoRoot.Shop,
         Time = TimeProvider.System,
     };
+
+    /// <summary>A package step for <paramref name="options"/> on <paramref name="host"/>, staged in <paramref name="workDirectory"/> (the staging must succeed).</summary>
+    public async Task<(IStepExecutor Executor, StepContext Context, StepOutcome Staged)> StagedAsync(string host, string workDirectory, PackageOptions options)
+    {
+        var executor = new PackageStepKind().CreateExecutor(options);
+        var context = Context(host, workDirectory, options);
+        var token = TestContext.Current.CancellationToken;
+        var staged = await Assert.IsAssignableFrom<IStagingStep>(executor).StageAsync(context, token).WaitAsync(Timeout, token);
+        Assert.True(staged.IsSuccess, staged.Detail);
+        return (executor, context, staged);
+    }
 
     /// <summary>Re-indexes the served repositories after a test added or removed a package file.</summary>
     public async Task RescanAsync()
