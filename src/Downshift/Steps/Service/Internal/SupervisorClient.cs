@@ -79,12 +79,12 @@ internal static class SupervisorClient
                             return None
                         seen = seen or section == "supervisorctl"
                         continue
-                    ends = [i for i in (text.find("="), text.find(":")) if i >= 0]
-                    if section is None or not ends or not text[:min(ends)].strip():
+                    at = min([i for i in (text.find("="), text.find(":")) if i >= 0] or [0])
+                    key, indent = text[:at].strip().lower(), depth
+                    if section is None or not key:
                         return None
-                    key, indent = text[:min(ends)].strip().lower(), depth
                     if section == "supervisorctl":
-                        values[key] = text[min(ends) + 1:].strip()
+                        values[key] = text[at + 1:].strip()
             return values if seen else None
         try:
             values = settings(found[0]) if found else None
@@ -209,7 +209,8 @@ internal static class SupervisorClient
                     lines = [(name or (i["name"] if i["group"] == i["name"] else i["group"] + ":" + i["name"])) + " " + i["statename"] + " " + i["description"] for i in infos]
                 except (Unanswered, LookupError, TypeError):
                     supervisorctl()  # a read: handing it over changes nothing
-                print("\n".join(lines))
+                for line in lines:
+                    print(line)
                 sys.exit(0)
             for step in (("stop", "start") if action == "restart" else (action,)):
                 try:
