@@ -165,6 +165,59 @@ public sealed class SupervisorClientTests : IAsyncLifetime
         Assert.Contains("web", status.StdoutText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Start_AnswerCannotBeRead_Exits3WithoutDoingItAgain()
+    {
+        // Given an endpoint that takes the request and answers something that is not XML-RPC (the logic of the
+        // client's answer handling; the tests above use the real supervisord)
+        var socketPath = Path.Combine(supervisor.Harness.Root, "broken.sock");
+        using var listener = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        listener.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socketPath));
+        listener.Listen();
+        var requests = new List<string>();
+        var serving = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptAsync(TestContext.Current.CancellationToken);
+                var received = new System.Text.StringBuilder();
+                var buffer = new byte[4096];
+                while (!received.ToString().Contains("</methodCall>", StringComparison.Ordinal))
+                {
+                    var n = await connection.ReceiveAsync(buffer, TestContext.Current.CancellationToken);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    received.Append(System.Text.Encoding.UTF8.GetString(buffer, 0, n));
+                }
+
+                lock (requests)
+                {
+                    requests.Add(received.ToString());
+                }
+
+                await connection.SendAsync("HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n<methodResponse><params>"u8.ToArray(), TestContext.Current.CancellationToken);
+            }
+        }, TestContext.Current.CancellationToken);
+        var broken = await ConfigAsync("ctl-broken.conf", $"[supervisorctl]\nserverurl=unix://{socketPath}");
+
+        // When a start goes there
+        var start = await ClientAsync("start", "web", broken);
+
+        // Then the client says so and exits 3 (the caller reads the state), and the start went out once, never handed over
+        Assert.Equal(3, start.ExitCode);
+        Assert.StartsWith("web: ERROR (no readable answer from supervisord to start: ", start.StdoutText, StringComparison.Ordinal);
+        Assert.False(System.IO.File.Exists(Marker), "the client handed a start that had gone out to supervisorctl");
+        lock (requests)
+        {
+            Assert.Contains("<methodName>supervisor.startProcess</methodName>", Assert.Single(requests), StringComparison.Ordinal);
+        }
+
+        Assert.False(serving.IsCompleted, serving.Exception?.ToString());
+    }
+
     private static string Pid(string status) =>
         System.Text.RegularExpressions.Regex.Match(status, @"pid (\d+)").Groups[1].Value;
 
